@@ -1,0 +1,56 @@
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026 The pvbsd Authors
+#
+# pvbsd top-level Makefile (bmake).  On a fresh machine run `make' (GNU
+# make): GNUmakefile installs what is missing and hands over to bmake.
+#
+#   all      the kernel and the host test programs
+#   kernel   obj/boot/kernel/kernel only
+#   run      boot pvbsd in the Xen lab with the console on this terminal
+#   test     every test (host unit tests, man lint, lab tests) through
+#            Kyua; the last line printed is "N passed, N failed"
+#   clean    remove obj/
+
+SRCTOP:=	${.CURDIR}
+OBJTOP?=	${SRCTOP}/obj
+.export SRCTOP OBJTOP
+
+KERNEL_DIR=	sys/amd64/conf
+TEST_DIRS=	tests/sys/kern tests/sys/xen
+SUBDIRS=	${KERNEL_DIR} ${TEST_DIRS}
+
+SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk
+
+.MAIN: all
+
+.for _t in all clean
+${_t}: .PHONY
+.for _d in ${SUBDIRS}
+	@mkdir -p ${OBJTOP}/${_d}
+	@echo "===> ${_d} (${_t})"
+	@cd ${SRCTOP}/${_d} && MAKEOBJDIR=${OBJTOP}/${_d} ${SUBMAKE} ${_t}
+.endfor
+.endfor
+
+kernel: .PHONY
+	@mkdir -p ${OBJTOP}/${KERNEL_DIR}
+	@cd ${SRCTOP}/${KERNEL_DIR} && MAKEOBJDIR=${OBJTOP}/${KERNEL_DIR} \
+	    ${SUBMAKE} all
+
+# The test suite: one Kyuafile over every test directory.
+${OBJTOP}/tests/Kyuafile: .PHONY
+	@mkdir -p ${.TARGET:H}
+	@{ echo 'syntax(2)'; echo 'test_suite("pvbsd")'; \
+	  for d in ${TEST_DIRS:S,^tests/,,}; do \
+	    echo "include(\"$$d/Kyuafile\")"; done; } > ${.TARGET}
+
+test: all ${OBJTOP}/tests/Kyuafile .PHONY
+	@sh ${SRCTOP}/tools/runtests.sh ${OBJTOP}
+
+run: kernel .PHONY
+	${SRCTOP}/tools/lab/lab -I ${LAB_ARGS}
+
+clean-all: .PHONY
+	rm -rf ${OBJTOP}

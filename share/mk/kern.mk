@@ -1,0 +1,65 @@
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026 The pvbsd Authors
+#
+# Building the kernel: compile SRCS for a freestanding amd64 PV guest and
+# link them with ${LDSCRIPT} into ${KERNEL}, which is then installed as
+# ${OBJTOP}/boot/kernel/${KERNEL}.
+#
+# The flags are the PV rules: no red zone (Xen writes bounce frames right
+# below %rsp), no SSE/x87 in kernel code (it would clobber the user's FPU
+# state; the kernel switches the FPU lazily), the kernel code model for an
+# image in the top 2 GiB, no PIC.  Xen's public headers come from the
+# system (libxen-dev) through ${OBJTOP}/include/xen; <machine/...> is
+# sys/amd64/include.
+
+.include "pvbsd.own.mk"
+
+KERNEL?=	kernel
+IDENT?=		PVBSD
+OBJS=		${SRCS:R:S/$/.o/}
+
+KERN_INCLUDE=	${OBJTOP}/include
+KERN_CFLAGS=	-target x86_64-unknown-none-elf -std=gnu11 -O2 \
+		-ffreestanding -nostdinc -fno-common -fno-strict-aliasing \
+		-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+		-msoft-float -mcmodel=kernel -fno-pic -fno-pie \
+		-fno-stack-protector -fno-omit-frame-pointer \
+		-fno-asynchronous-unwind-tables \
+		-Wall -Wextra -Werror -Wno-unused-parameter \
+		-Wno-sign-compare -Wmissing-prototypes -Wstrict-prototypes \
+		-Wno-missing-field-initializers \
+		-D_KERNEL -DINVARIANTS \
+		-D__XEN_INTERFACE_VERSION__=0x00040e00 \
+		-DPVBSD_VERSION=\"${PVBSD_VERSION}\" -DPVBSD_IDENT=\"${IDENT}\" \
+		-I${SRCTOP}/sys -I${KERN_INCLUDE}
+CFLAGS=		${KERN_CFLAGS} ${COPTS}
+AFLAGS=		-D__ASSEMBLY__
+
+KERN_LDFLAGS=	-nostdlib -static -z max-page-size=4096 -z norelro \
+		--build-id=none -T ${LDSCRIPT}
+
+all: ${KERNEL} ${OBJTOP}/boot/kernel/${KERNEL}
+
+${OBJS}: ${KERN_INCLUDE}/.links
+
+${KERN_INCLUDE}/.links:
+	@mkdir -p ${KERN_INCLUDE}
+	ln -sfn ${SRCTOP}/sys/amd64/include ${KERN_INCLUDE}/machine
+	ln -sfn ${XEN_INCLUDE} ${KERN_INCLUDE}/xen
+	@touch ${.TARGET}
+
+${KERNEL}: ${OBJS} ${LDSCRIPT}
+	${LD} ${KERN_LDFLAGS} -o ${.TARGET} ${OBJS}
+
+${OBJTOP}/boot/kernel/${KERNEL}: ${KERNEL}
+	@mkdir -p ${.TARGET:H}
+	cp -f ${KERNEL} ${.TARGET}
+
+clean:
+	rm -f ${KERNEL} ${OBJS} ${OBJS:.o=.d}
+
+.for _d in ${OBJS:.o=.d}
+.sinclude "${_d}"
+.endfor

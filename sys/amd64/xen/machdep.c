@@ -1,0 +1,243 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * PV boot, from the first C instruction.
+ *
+ * locore.S calls xen_start() on our own stack with the start_info page Xen
+ * built for us.  The story so far, in order:
+ *
+ *   1. copy start_info: the bootstrap pages it sits in will be reused;
+ *   2. map shared_info (a machine address) over a page of our .bss with
+ *      update_va_mapping, which gives us vCPU 0's time and event bits;
+ *   3. find the console ring through the m2p and make it the console:
+ *      everything printed so far was buffered and now appears;
+ *   4. the banner and what Xen told us: memory, p2m, page tables, devices'
+ *      rings, ramdisk, command line, kernel symbols;
+ *   5. a first sanity check of the p2m against Xen's m2p;
+ *   6. a clean SCHEDOP_shutdown(poweroff), after draining the console.
+ *
+ * Trap table, pmap, clock and the scheduler join this sequence as the
+ * machine-dependent layer grows.  Until the trap table exists any fault
+ * kills the domain, and xl reports "crash".
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/cons.h>
+#include <sys/stdarg.h>
+#include <machine/atomic.h>
+#include <machine/hypercall.h>
+#include <machine/xen.h>
+#include <xen/elfnote.h>
+
+#ifndef PVBSD_VERSION
+#error "PVBSD_VERSION must be defined by the build"
+#endif
+#ifndef PVBSD_IDENT
+#define	PVBSD_IDENT	"PVBSD"
+#endif
+
+void	xen_start(start_info_t *, u_long) __dead2;
+void	xencons_early_attach(void);
+
+start_info_t xen_start_info;
+shared_info_t *HYPERVISOR_shared_info;
+u_long xen_boot_end;
+
+/* The frame shared_info is mapped over; its own frame is orphaned. */
+static char shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+extern char _begin[], _etext[], _edata[], _end[];
+
+void
+xen_evtchn_notify(evtchn_port_t port)
+{
+	struct evtchn_send send = { .port = port };
+
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+}
+
+/*
+ * Wait until 'port' is pending or Xen system time reaches 'deadline'.  The
+ * pending bit is cleared first so that an old notification does not end
+ * the wait at once; callers re-check their condition afterwards.
+ */
+int
+xen_evtchn_poll(evtchn_port_t port, uint64_t deadline)
+{
+	struct sched_poll poll;
+	evtchn_port_t ports[1] = { port };
+
+	atomic_testandclear_long((volatile u_long *)
+	    &HYPERVISOR_shared_info->evtchn_pending[port / 64], port % 64);
+	set_xen_guest_handle(poll.ports, ports);
+	poll.nr_ports = 1;
+	poll.timeout = deadline;
+	return (xen_errno(HYPERVISOR_sched_op(SCHEDOP_poll, &poll)));
+}
+
+void
+xen_shutdown(u_int reason)
+{
+	struct sched_shutdown sd = { .reason = reason };
+
+	cnflush();
+	for (;;)
+		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+}
+
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("panic: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	xen_shutdown(SHUTDOWN_crash);
+}
+
+static void
+xen_map_shared_info(void)
+{
+	long rv;
+
+	rv = HYPERVISOR_update_va_mapping((u_long)shared_info_page,
+	    xen_start_info.shared_info | PG_V | PG_RW | PG_A | PG_M | PG_NX,
+	    UVMF_INVLPG);
+	if (rv != 0) {
+		/* No console yet: all we can do is say so to xl. */
+		struct sched_shutdown sd = { .reason = SHUTDOWN_crash };
+
+		for (;;)
+			(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+	}
+	HYPERVISOR_shared_info = (shared_info_t *)shared_info_page;
+}
+
+static void
+xen_print_banner(void)
+{
+	xen_extraversion_t extra;
+	long ver;
+
+	ver = HYPERVISOR_xen_version(XENVER_version, NULL);
+	if (HYPERVISOR_xen_version(XENVER_extraversion, extra) != 0)
+		extra[0] = '\0';
+	extra[sizeof(extra) - 1] = '\0';
+	printf("pvbsd %s (%s) amd64 on Xen %ld.%ld%s\n", PVBSD_VERSION,
+	    PVBSD_IDENT, ver >> 16, ver & 0xffff, extra);
+	printf("Copyright (c) 2026 The pvbsd Authors.  BSD-2-Clause.\n");
+}
+
+/*
+ * The symbol table Xen loaded because of the BSD_SYMTAB note: a 32-bit
+ * size, a copy of our ELF header and three section headers (null, symtab,
+ * strtab), then the tables.  Checked, not trusted: a kernel built without
+ * symbols, or a loader that ignored the note, leaves garbage here.
+ */
+static void
+xen_print_ksyms(void)
+{
+	const struct {
+		uint32_t	sh_name, sh_type;
+		uint64_t	sh_flags, sh_addr, sh_offset, sh_size;
+		uint32_t	sh_link, sh_info;
+		uint64_t	sh_addralign, sh_entsize;
+	} *sh;
+	const u_char *ehdr;
+	uint32_t size;
+	u_long base;
+
+	base = roundup2((u_long)_end, 8);
+	if (base + 4 + 64 + 3 * 64 > xen_boot_end) {
+		printf("ksyms: none loaded\n");
+		return;
+	}
+	size = *(const uint32_t *)base;
+	ehdr = (const u_char *)roundup2(base + 4, 4);
+	sh = (const void *)(ehdr + 64);
+	if (memcmp(ehdr, "\177ELF", 4) != 0 || sh[1].sh_type != 2 ||
+	    sh[2].sh_type != 3 || sh[1].sh_entsize != 24 ||
+	    sh[1].sh_offset + sh[1].sh_size > size ||
+	    sh[2].sh_offset + sh[2].sh_size > size ||
+	    (u_long)ehdr + size > xen_boot_end) {
+		printf("ksyms: symbol table malformed, ignored\n");
+		return;
+	}
+	printf("ksyms: %lu symbols, %lu bytes of strings at %p\n",
+	    sh[1].sh_size / 24, sh[2].sh_size, ehdr);
+}
+
+/*
+ * Every p2m entry of ours must map back through Xen's m2p; a mismatch
+ * means we misread the boot contract.
+ */
+static void
+xen_check_p2m(void)
+{
+	const u_long *p2m = (const u_long *)xen_start_info.mfn_list;
+	u_long pfn, bad;
+
+	bad = 0;
+	for (pfn = 0; pfn < xen_start_info.nr_pages; pfn++)
+		if (p2m[pfn] != ~0UL && xen_m2p(p2m[pfn]) != pfn)
+			bad++;
+	if (bad != 0)
+		panic("p2m: %lu of %lu entries disagree with the m2p", bad,
+		    xen_start_info.nr_pages);
+	printf("p2m: %lu entries agree with the m2p\n",
+	    xen_start_info.nr_pages);
+}
+
+static void
+xen_print_start_info(void)
+{
+	const start_info_t *si = &xen_start_info;
+
+	printf("start_info: \"%.32s\", flags %#x\n", si->magic, si->flags);
+	printf("memory: %lu pages (%lu MiB), p2m list at %#lx\n",
+	    si->nr_pages, si->nr_pages >> (20 - PAGE_SHIFT), si->mfn_list);
+	printf("page tables: L4 at %#lx, %lu bootstrap frames\n",
+	    si->pt_base, si->nr_pt_frames);
+	printf("kernel: text %p-%p, data %p-%p, bootstrap map ends %#lx\n",
+	    _begin, _etext, _etext, _end, xen_boot_end);
+	printf("shared_info: machine address %#lx\n", si->shared_info);
+	printf("xenstore: mfn %#lx, event channel %u\n", si->store_mfn,
+	    si->store_evtchn);
+	printf("console: mfn %#lx, event channel %u\n",
+	    si->console.domU.mfn, si->console.domU.evtchn);
+	if (si->mod_len == 0)
+		printf("ramdisk: none\n");
+	else
+		printf("ramdisk: %lu bytes at %#lx%s\n", si->mod_len,
+		    si->mod_start, (si->flags & SIF_MOD_START_PFN) ?
+		    " (pfn)" : "");
+	printf("command line: \"%s\"\n", si->cmd_line);
+}
+
+void
+xen_start(start_info_t *si, u_long entry_rsp)
+{
+	xen_start_info = *si;
+	xen_start_info.cmd_line[sizeof(xen_start_info.cmd_line) - 1] = '\0';
+	/* Xen's stack page is the last page of the bootstrap area. */
+	xen_boot_end = entry_rsp;
+
+	xen_map_shared_info();
+	xencons_early_attach();
+
+	xen_print_banner();
+	xen_print_start_info();
+	xen_print_ksyms();
+	xen_check_p2m();
+
+	printf("pvbsd: boot sequence complete, powering off\n");
+	xen_shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,121 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * The PV console as the system console.
+ *
+ * The domain builder gives every PV guest a console ring page and an event
+ * channel to xenconsoled in dom0 (start_info.console.domU).  We write into
+ * the "out" ring and notify; when the ring is full we wait for xenconsoled
+ * to consume, by polling our port with SCHEDOP_poll and a timeout.  The
+ * wait is bounded: xenconsoled may not have connected yet, or may be gone,
+ * and a kernel must not hang on its console.  After XENCONS_STALL_NS
+ * without progress, output is dropped (and counted) until the ring moves
+ * again.
+ *
+ * This is an early console: it needs only start_info and shared_info, and
+ * runs with events masked.  It is called from printf(9) in any context.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/cons.h>
+#include <machine/xen.h>
+#include <machine/hypercall.h>
+#include <xen/io/console.h>
+#include <xen/xencons_ring.h>
+
+#define	XENCONS_POLL_NS		(10 * 1000 * 1000)	/* one wait */
+#define	XENCONS_STALL_NS	(2000 * 1000 * 1000UL)	/* give up */
+
+static struct xencons_ring xencons_ring;
+static evtchn_port_t xencons_port;
+static bool xencons_stalled;
+static uint64_t xencons_dropped;
+
+/*
+ * Wait for the ring to have room (or to drain completely when want is the
+ * ring size).  Returns false if dom0 made no progress for the stall time.
+ */
+static bool
+xencons_wait(size_t want)
+{
+	uint64_t deadline, now;
+	size_t last;
+
+	last = xencons_ring_out_space(&xencons_ring);
+	deadline = xen_clock_ns() + XENCONS_STALL_NS;
+	while (xencons_ring_out_space(&xencons_ring) < want) {
+		xen_evtchn_notify(xencons_port);
+		now = xen_clock_ns();
+		if (xencons_ring_out_space(&xencons_ring) != last) {
+			last = xencons_ring_out_space(&xencons_ring);
+			deadline = now + XENCONS_STALL_NS;
+		}
+		if (now >= deadline)
+			return (false);
+		(void)xen_evtchn_poll(xencons_port, now + XENCONS_POLL_NS);
+	}
+	return (true);
+}
+
+static void
+xencons_write(const char *buf, size_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		n = xencons_ring_put(&xencons_ring, buf, len);
+		buf += n;
+		len -= n;
+		if (len == 0)
+			break;
+		if (xencons_stalled && xencons_ring_out_space(&xencons_ring) ==
+		    0) {
+			xencons_dropped += len;
+			return;
+		}
+		xencons_stalled = !xencons_wait(1);
+	}
+	xen_evtchn_notify(xencons_port);
+}
+
+static int
+xencons_getc(void)
+{
+	char c;
+
+	if (xencons_ring_get(&xencons_ring, &c, 1) == 0)
+		return (-1);
+	xen_evtchn_notify(xencons_port);
+	return ((u_char)c);
+}
+
+/* Drain before shutdown: output still in the ring dies with the domain. */
+static void
+xencons_flush(void)
+{
+	if (!xencons_wait(sizeof(((struct xencons_interface *)0)->out)))
+		xencons_stalled = true;
+}
+
+static struct consdev xencons_dev = {
+	.cn_name = "xencons",
+	.cn_write = xencons_write,
+	.cn_getc = xencons_getc,
+	.cn_flush = xencons_flush,
+};
+
+void	xencons_early_attach(void);
+
+void
+xencons_early_attach(void)
+{
+	xencons_port = xen_start_info.console.domU.evtchn;
+	xencons_ring_init(&xencons_ring,
+	    xen_mfn_to_bootva(xen_start_info.console.domU.mfn));
+	cnattach(&xencons_dev);
+}
