@@ -18,7 +18,7 @@ OBJTOP?=	${SRCTOP}/obj
 .export SRCTOP OBJTOP
 
 KERNEL_DIR=	sys/amd64/conf
-TEST_DIRS=	tests/sys/kern tests/sys/xen
+TEST_DIRS=	tests/sys/kern tests/sys/xen tests/lab
 SUBDIRS=	${KERNEL_DIR} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk

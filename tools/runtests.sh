@@ -15,6 +15,8 @@ SRCTOP=$(cd "$(dirname "$0")/.." && pwd)
 results=$OBJTOP/tests/results.db
 log=$OBJTOP/tests/kyua.log
 rm -f "$results"
+# Lab results are per run: the first lab test boots the lab afresh.
+rm -f "$OBJTOP/lab/tests/stamp"
 
 start=$(date +%s)
 kyua --logfile="$OBJTOP/tests/kyua-debug.log" -c none \

@@ -11,6 +11,11 @@
 #   ATF_TESTS_SH=	bar_test	ATF-sh program from bar_test.sh
 #   TEST_TIMEOUT.bar_test=	seconds Kyua allows the program
 #
+# foo_if.h / foo_if.c in SRCS.foo_test are generated from foo_if.m (see
+# kobj.mk); the object directory is on the include path.
+#   TEST_FILES=	files copied next to the programs (found with
+#			atf_get_srcdir in ATF-sh tests)
+#
 # A Kyuafile listing them is written next to the programs.  Host programs
 # are built with AddressSanitizer and UBSan: kernel code under test must
 # not read or write outside its buffers, even on hostile input.
@@ -28,18 +33,24 @@ HOST_LIBS?=	-latf-c
 _TESTS=		${ATF_TESTS_C} ${ATF_TESTS_SH}
 _OBJS=
 
-all: ${_TESTS} Kyuafile
+all: ${_TESTS} ${TEST_FILES:U:S,^,${.OBJDIR}/,} Kyuafile
+
+.for _f in ${TEST_FILES:U}
+${.OBJDIR}/${_f}: ${.CURDIR}/${_f}
+	cp -f ${.CURDIR}/${_f} ${.TARGET}
+.endfor
 
 .PATH: ${SRCTOP}/tests/sys/common
 
 .for _t in ${ATF_TESTS_C}
-_SRCS.${_t}=	${_t}.c ${SRCS.${_t}} atf_lsan.c
+_SRCS.${_t}=	${_t}.c ${SRCS.${_t}:N*.h} atf_lsan.c
 _OBJS.${_t}=	${_SRCS.${_t}:R:S/$/.ho/:S/^/${_t}./}
 _OBJS+=		${_OBJS.${_t}}
 .for _s in ${_SRCS.${_t}}
-${_t}.${_s:R}.ho: ${_s}
-	${HOST_CC} ${HOST_CFLAGS} ${CFLAGS.${_t}} -MD -MP -c ${.ALLSRC:M*.c:[1]} \
-	    -o ${.TARGET}
+# Headers in SRCS are generated (kobj.mk): build them before compiling.
+${_t}.${_s:R}.ho: ${_s} ${SRCS.${_t}:M*.h}
+	${HOST_CC} ${HOST_CFLAGS} -I${.OBJDIR} ${CFLAGS.${_t}} -MD -MP \
+	    -c ${.ALLSRC:M*.c:[1]} -o ${.TARGET}
 .endfor
 ${_t}: ${_OBJS.${_t}}
 	${HOST_CC} ${HOST_LDFLAGS} -o ${.TARGET} ${.ALLSRC:M*.ho:O:u} ${HOST_LIBS}
@@ -65,3 +76,5 @@ clean:
 .for _d in ${_OBJS:.ho=.d}
 .sinclude "${_d}"
 .endfor
+
+.include "kobj.mk"

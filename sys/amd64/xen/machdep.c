@@ -15,22 +15,30 @@
  *      update_va_mapping, which gives us vCPU 0's time and event bits;
  *   3. find the console ring through the m2p and make it the console:
  *      everything printed so far was buffered and now appears;
- *   4. the banner and what Xen told us: memory, p2m, page tables, devices'
+ *   4. the trap table and callbacks: from here on a fault is reported
+ *      (register dump, backtrace) instead of silently killing the domain;
+ *   5. the banner and what Xen told us: memory, p2m, page tables, devices'
  *      rings, ramdisk, command line, kernel symbols;
- *   5. a first sanity check of the p2m against Xen's m2p;
- *   6. a clean SCHEDOP_shutdown(poweroff), after draining the console.
+ *   6. a first sanity check of the p2m against Xen's m2p;
+ *   7. the in-kernel tests named by "ktest=" on the command line, if any;
+ *   8. a clean SCHEDOP_shutdown(poweroff), after draining the console.
  *
- * Trap table, pmap, clock and the scheduler join this sequence as the
- * machine-dependent layer grows.  Until the trap table exists any fault
- * kills the domain, and xl reports "crash".
+ * pmap, clock and the scheduler join this sequence as the machine-
+ * dependent layer grows.  Until the trap table exists any fault kills the
+ * domain, and xl reports "crash".
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/kenv.h>
+#include <sys/ksyms.h>
+#include <sys/ktest.h>
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
 #include <machine/hypercall.h>
+#include <machine/trap.h>
 #include <machine/xen.h>
 #include <xen/elfnote.h>
 
@@ -137,42 +145,25 @@ xen_print_banner(void)
 }
 
 /*
- * The symbol table Xen loaded because of the BSD_SYMTAB note: a 32-bit
- * size, a copy of our ELF header and three section headers (null, symtab,
- * strtab), then the tables.  Checked, not trusted: a kernel built without
- * symbols, or a loader that ignored the note, leaves garbage here.
+ * The symbol table Xen loaded after the image because of the BSD_SYMTAB
+ * note (see kern_ksyms.c for its layout and checks).
  */
 static void
-xen_print_ksyms(void)
+xen_ksyms_init(void)
 {
-	const struct {
-		uint32_t	sh_name, sh_type;
-		uint64_t	sh_flags, sh_addr, sh_offset, sh_size;
-		uint32_t	sh_link, sh_info;
-		uint64_t	sh_addralign, sh_entsize;
-	} *sh;
-	const u_char *ehdr;
-	uint32_t size;
 	u_long base;
+	int error;
 
 	base = roundup2((u_long)_end, 8);
-	if (base + 4 + 64 + 3 * 64 > xen_boot_end) {
-		printf("ksyms: none loaded\n");
+	error = base < xen_boot_end ? ksyms_parse(&ksyms_kernel,
+	    (const void *)base, xen_boot_end - base) : ENOENT;
+	if (error != 0) {
+		printf("ksyms: no usable kernel symbol table (error %d)\n",
+		    error);
 		return;
 	}
-	size = *(const uint32_t *)base;
-	ehdr = (const u_char *)roundup2(base + 4, 4);
-	sh = (const void *)(ehdr + 64);
-	if (memcmp(ehdr, "\177ELF", 4) != 0 || sh[1].sh_type != 2 ||
-	    sh[2].sh_type != 3 || sh[1].sh_entsize != 24 ||
-	    sh[1].sh_offset + sh[1].sh_size > size ||
-	    sh[2].sh_offset + sh[2].sh_size > size ||
-	    (u_long)ehdr + size > xen_boot_end) {
-		printf("ksyms: symbol table malformed, ignored\n");
-		return;
-	}
-	printf("ksyms: %lu symbols, %lu bytes of strings at %p\n",
-	    sh[1].sh_size / 24, sh[2].sh_size, ehdr);
+	printf("ksyms: %zu symbols, %zu bytes of strings\n",
+	    ksyms_kernel.ks_nsyms, ksyms_kernel.ks_strsz);
 }
 
 /*
@@ -225,19 +216,30 @@ xen_print_start_info(void)
 void
 xen_start(start_info_t *si, u_long entry_rsp)
 {
+	const char *tests;
+
 	xen_start_info = *si;
 	xen_start_info.cmd_line[sizeof(xen_start_info.cmd_line) - 1] = '\0';
 	/* Xen's stack page is the last page of the bootstrap area. */
 	xen_boot_end = entry_rsp;
 
+	kenv_init((const char *)xen_start_info.cmd_line,
+	    sizeof(xen_start_info.cmd_line));
+
 	xen_map_shared_info();
 	xencons_early_attach();
+	trap_init();
 
 	xen_print_banner();
 	xen_print_start_info();
-	xen_print_ksyms();
+	xen_ksyms_init();
 	xen_check_p2m();
 
+	if ((tests = kern_getenv("ktest")) != NULL &&
+	    ktest_run(tests) != 0) {
+		printf("pvbsd: in-kernel tests failed, powering off\n");
+		xen_shutdown(SHUTDOWN_poweroff);
+	}
 	printf("pvbsd: boot sequence complete, powering off\n");
 	xen_shutdown(SHUTDOWN_poweroff);
 }

@@ -1,0 +1,42 @@
+#!/bin/sh
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026 The pvbsd Authors
+#
+# Run every scenario in tests/lab/scenarios in ONE lab boot (dom0 boots
+# once) and leave the results in OBJTOP/lab/tests/<scenario>/.  The lab
+# tests call this; the first call of a test run does the work, later calls
+# find the stamp (a hash of the kernel, the scenarios and the lab) and
+# return at once.  tools/runtests.sh removes the stamp so that every
+# `make test' boots afresh.  Usage: run_scenarios.sh SRCTOP OBJTOP
+
+set -u
+SRCTOP=$1
+OBJTOP=$2
+out=$OBJTOP/lab/tests
+kernel=$OBJTOP/boot/kernel/kernel
+mkdir -p "$OBJTOP/lab"
+
+stamp() {
+	cat "$kernel" "$SRCTOP"/tests/lab/scenarios/*.sh \
+	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
+	    sha256sum | cut -c1-16
+}
+
+exec 9>"$OBJTOP/lab/tests.lock"
+flock 9
+want=$(stamp)
+if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$want" ]; then
+	exit 0
+fi
+rm -rf "$out"
+mkdir -p "$out"
+set --
+for s in "$SRCTOP"/tests/lab/scenarios/*.sh; do
+	set -- "$@" -s "$s"
+done
+"$SRCTOP/tools/lab/lab" -k "$kernel" -o "$out" -t 60 "$@" \
+    >"$out/lab.log" 2>&1
+echo $? >"$out/exit"
+echo "$want" >"$out/stamp"
