@@ -77,4 +77,4 @@ clean:
 .sinclude "${_d}"
 .endfor
 
-.include "kobj.mk"
+.sinclude "kobj.mk"
