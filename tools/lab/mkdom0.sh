@@ -30,7 +30,7 @@ kver=${LAB_DOM0_KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
 [ -f "/boot/vmlinuz-$kver" ] || { echo "lab: no /boot/vmlinuz-$kver" >&2; exit 1; }
 
 MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback
-xen-netback loop bridge"
+xen-netback loop bridge virtio_pci virtio_console"
 XENPROGS="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenconsole"
 XSPROGS="xenstore-read xenstore-write xenstore-rm xenstore-ls xenstore-list
 xenstore-exists xenstore-chmod xenstore-watch"
@@ -51,9 +51,13 @@ if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$hash" ] &&
 fi
 echo "lab: building dom0 image ($kver) in $out" >&2
 
-rm -rf "$out"
-mkdir -p "$out"
-root=$out/root
+# Build beside the cache and rename the results in, stamp last: a lab run
+# that is using the old image meanwhile keeps working.
+new=$obj/dom0.new.$$
+trap 'rm -rf "$new"' EXIT
+rm -rf "$new"
+mkdir -p "$new" "$out"
+root=$new/root
 mkdir -p "$root"
 cd "$root"
 mkdir -p bin sbin usr/bin usr/sbin lib lib64 etc/xen/scripts proc sys dev \
@@ -121,10 +125,13 @@ echo "root:x:0:0:root:/root:/bin/sh" >etc/passwd
 echo "root:x:0:" >etc/group
 
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet \
-    >"$out/dom0.cpio"
-cd "$out"
+    >"$new/dom0.cpio"
+cd "$new"
 rm -rf "$root"
-zcat /boot/xen-4.17-amd64.gz >"$out/xen"
-cp "/boot/vmlinuz-$kver" "$out/vmlinuz"
-echo "$kver" >"$out/kver"
-echo "$hash" >"$out/stamp"
+zcat /boot/xen-4.17-amd64.gz >"$new/xen"
+cp "/boot/vmlinuz-$kver" "$new/vmlinuz"
+echo "$kver" >"$new/kver"
+echo "$hash" >"$new/stamp"
+for f in xen vmlinuz kver dom0.cpio stamp; do
+	mv -f "$new/$f" "$out/$f"
+done

@@ -27,8 +27,12 @@ if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$hash" ]; then
 	exit 0
 fi
 echo "lab: building Linux test guest ($kver) in $out" >&2
+# Build beside the cache, rename in, stamp last (see mkdom0.sh).
+final=$out
+out=$obj/linux-guest.new.$$
+trap 'rm -rf "$out"' EXIT
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out" "$final"
 
 # The bzImage's payload: find a compressed stream that unpacks to an ELF.
 for magic in '\xfd7zXZ\x00:xz -dcq' '\x28\xb5\x2f\xfd:zstd -dcq' \
@@ -71,3 +75,6 @@ install -m 755 "$here/guest/init" "$root/init"
     cpio -o -H newc -R 0:0 --quiet) >"$out/initrd.cpio"
 rm -rf "$root"
 echo "$hash" >"$out/stamp"
+for f in vmlinux initrd.cpio stamp; do
+	mv -f "$out/$f" "$final/$f"
+done

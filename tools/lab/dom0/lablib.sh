@@ -420,7 +420,6 @@ lab_run_scenario() {
 	export LAB_SCEN LAB_SDIR LAB_DEADLINE
 	sdir=$LAB_SDIR
 	mkdir -p "$sdir"
-	xl dmesg -c >/dev/null 2>&1
 	(
 		(
 			. /lab/lablib.sh
@@ -489,7 +488,7 @@ lab_run_scenario() {
 		fi
 	done
 	xl dmesg >"$sdir/xl-dmesg.log" 2>&1
-	dmesg -c >"$sdir/dom0-dmesg.log" 2>&1
+	dmesg >"$sdir/dom0-dmesg.log" 2>&1
 	grep xenstored /var/log/messages >"$sdir/xenstored.log" 2>/dev/null
 	grep xenconsoled /var/log/messages >"$sdir/xenconsoled.log" 2>/dev/null
 	cp /var/log/xen/hotplug.log "$sdir/hotplug.log" 2>/dev/null
@@ -545,7 +544,7 @@ lab_ship_global() {
 	xl dmesg >/lab/out/xl-dmesg.log 2>&1
 	dmesg >/lab/out/dom0-dmesg.log 2>&1
 	cp /var/log/messages /lab/out/messages.log 2>/dev/null
-	for f in xl-dmesg.log dom0-dmesg.log messages.log; do
+	for f in xl-dmesg.log dom0-dmesg.log messages.log init.log; do
 		lab__ship - "/lab/out/$f" "$f"
 	done
 }
