@@ -31,6 +31,7 @@
 #define	EINVAL		22
 #define	ENFILE		23
 #define	ENOSPC		28
+#define	EROFS		30
 #define	ERANGE		34
 #define	EAGAIN		35
 #define	EWOULDBLOCK	EAGAIN
@@ -39,8 +40,10 @@
 #define	EMSGSIZE	40
 #define	EOPNOTSUPP	45
 #define	ENOTSUP		EOPNOTSUPP
+#define	EISCONN		56
 #define	ETIMEDOUT	60
 #define	ENAMETOOLONG	63
+#define	ENOTEMPTY	66
 #define	ENOSYS		78
 #define	EFTYPE		79
 #define	EBADMSG		89
