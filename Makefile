@@ -18,7 +18,8 @@ OBJTOP?=	${SRCTOP}/obj
 .export SRCTOP OBJTOP
 
 KERNEL_DIR=	sys/amd64/conf
-TEST_DIRS=	tests/sys/kern tests/sys/xen tests/lab
+TEST_DIRS=	tests/sys/kern tests/sys/xen tests/sys/vm tests/sys/amd64 \
+		tests/lab
 SUBDIRS=	${KERNEL_DIR} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk

@@ -26,15 +26,14 @@ kyua --logfile="$OBJTOP/tests/kyua-debug.log" -c none \
     tee "$log"
 end=$(date +%s)
 
-# One line per test case: "program:case  ->  state  [time]".
-counts=$(awk '/  ->  / {
-	st = $3
-	if (st == "passed" || st == "expected_failure") p++
-	else if (st == "skipped") s++
-	else f++
-} END { printf "%d %d %d\n", p, f, s }' "$log")
-set -- $counts
-passed=$1 failed=$2 skipped=$3
+# Kyua's own summary of the results file:
+# "Test cases: N total, S skipped, X expected failures, B broken, F failed".
+summary=$(kyua report --results-file="$results" 2>/dev/null |
+    sed -n 's/^Test cases: //p')
+set -- $(echo "$summary" | tr -dc '0-9 ')
+total=${1:-0} skipped=${2:-0} broken=${4:-0} fails=${5:-0}
+failed=$((broken + fails))
+passed=$((total - skipped - failed))
 
 if [ "$failed" -ne 0 ]; then
 	echo "=== details of failed and broken tests ==="

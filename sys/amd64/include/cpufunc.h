@@ -21,4 +21,13 @@ cpu_spinwait(void)
 	__asm __volatile("pause");
 }
 
+/*
+ * The PV "interrupt flag" is vCPU 0's event-channel upcall mask in
+ * shared_info (CLI/STI would not mask events).  intr_disable() masks and
+ * returns the previous state; intr_restore() puts it back and, when that
+ * unmasks, delivers any event that arrived meanwhile.  See xen_intr.c.
+ */
+register_t	intr_disable(void);
+void		intr_restore(register_t);
+
 #endif /* !_MACHINE_CPUFUNC_H_ */

@@ -74,6 +74,58 @@ extern char hypercall_page[];
 	__r;								\
 })
 
+#define	_hypercall5(n, a1, a2, a3, a4, a5) ({				\
+	long __r;							\
+	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
+	register u_long __a2 __asm("rsi") = (u_long)(a2);		\
+	register u_long __a3 __asm("rdx") = (u_long)(a3);		\
+	register u_long __a4 __asm("r10") = (u_long)(a4);		\
+	register u_long __a5 __asm("r8") = (u_long)(a5);		\
+	__asm __volatile(_HYPERCALL_STUB(n)				\
+	    : "=a" (__r), "+r" (__a1), "+r" (__a2), "+r" (__a3),	\
+	      "+r" (__a4), "+r" (__a5)					\
+	    : : "memory");						\
+	__r;								\
+})
+
+static __inline long
+HYPERVISOR_mmu_update(mmu_update_t *req, u_int count, u_int *done,
+    domid_t dom)
+{
+	return (_hypercall4(1, req, count, done, dom));
+}
+
+static __inline long
+HYPERVISOR_mmuext_op(struct mmuext_op *op, u_int count, u_int *done,
+    domid_t dom)
+{
+	return (_hypercall4(26, op, count, done, dom));
+}
+
+static __inline long
+HYPERVISOR_multicall(multicall_entry_t *calls, u_int count)
+{
+	return (_hypercall2(13, calls, count));
+}
+
+static __inline long
+HYPERVISOR_set_trap_table(const trap_info_t *table)
+{
+	return (_hypercall1(0, table));
+}
+
+static __inline long
+HYPERVISOR_stack_switch(u_long ss, u_long sp)
+{
+	return (_hypercall2(3, ss, sp));
+}
+
+static __inline long
+HYPERVISOR_fpu_taskswitch(int set)
+{
+	return (_hypercall1(5, set));
+}
+
 static __inline long
 HYPERVISOR_sched_op(int cmd, void *arg)
 {

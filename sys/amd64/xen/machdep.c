@@ -38,6 +38,7 @@
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
 #include <machine/hypercall.h>
+#include <machine/pmap.h>
 #include <machine/trap.h>
 #include <machine/xen.h>
 #include <xen/elfnote.h>
@@ -234,6 +235,8 @@ xen_start(start_info_t *si, u_long entry_rsp)
 	xen_print_start_info();
 	xen_ksyms_init();
 	xen_check_p2m();
+	pmap_bootstrap((xen_boot_end - KERNBASE) >> PAGE_SHIFT);
+	pmap_publish_p2m();
 
 	if ((tests = kern_getenv("ktest")) != NULL &&
 	    ktest_run(tests) != 0) {

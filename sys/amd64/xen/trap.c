@@ -88,6 +88,10 @@ int	(*trap_pfault_hook)(struct trapframe *, u_long);
 
 u_long	trap_counts[T_FAILSAFE + 1];
 
+/* Recovery address for a kernel access that may fault (support.S). */
+u_long	trap_onfault;
+u_long	trap_onfault_count;
+
 static void
 trap_register_callback(int type, void *entry, int flags)
 {
@@ -109,7 +113,7 @@ trap_init(void)
 {
 	long rv;
 
-	rv = _hypercall1(__HYPERVISOR_set_trap_table, trap_table);
+	rv = HYPERVISOR_set_trap_table(trap_table);
 	if (rv != 0)
 		panic("trap_init: set_trap_table: %d", xen_errno(rv));
 	trap_register_callback(CALLBACKTYPE_event, Xupcall, 0);
@@ -215,6 +219,16 @@ trap(struct trapframe *tf)
 		cr2 = HYPERVISOR_shared_info->vcpu_info[0].arch.cr2;
 		if (trap_pfault_hook != NULL && trap_pfault_hook(tf, cr2) == 0)
 			return;
+		if (!TRAPF_USERMODE(tf) && trap_onfault != 0) {
+			printf("trap: kernel %s fault at %#lx (%s) caught at "
+			    "%#lx\n", (tf->tf_err & PGEX_W) ? "write" : "read",
+			    cr2, (tf->tf_err & PGEX_P) ?
+			    "protection violation" : "page not present",
+			    tf->tf_rip);
+			tf->tf_rip = trap_onfault;
+			trap_onfault_count++;
+			return;
+		}
 		trap_fatal(tf, cr2);
 		/* NOTREACHED */
 	}

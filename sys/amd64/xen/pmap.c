@@ -1,0 +1,576 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * pmap: page tables for a Xen PV guest.
+ *
+ * The guest sees pseudo-physical frames 0..nr_pages-1; the machine frames
+ * behind them are wherever Xen put them.  Page tables must hold machine
+ * frames, and Xen validates them: a page-table page may never be mapped
+ * writable anywhere, and every change to a table goes through a hypercall
+ * (mmu_update for entries, update_va_mapping for one leaf of the current
+ * tables, mmuext_op for pins and TLB flushes).  So pmap keeps:
+ *
+ *   - the p2m, pfn -> mfn: the array Xen built at start_info.mfn_list,
+ *     which is the shadow of what our tables point to;
+ *   - Xen's m2p, mfn -> pfn, read-only at HYPERVISOR_VIRT_START, to turn an
+ *     entry read back from a table into a pseudo-physical page (checked
+ *     against the p2m: an m2p entry for a frame that is not ours is
+ *     meaningless);
+ *   - a direct map (DMAP) of every page, 4 KiB pages only (Xen refuses
+ *     PSE), with page-table pages mapped read-only;
+ *   - kernel virtual memory (KVA) whose tables grow on demand.
+ *
+ * Bootstrap.  Xen maps our image and its bootstrap area at KERNBASE with
+ * its own tables (pinned L4 at start_info.pt_base).  pmap_bootstrap()
+ * builds the DMAP tables in pages taken from the top of memory, above the
+ * bootstrap area, filling each through a scratch mapping of one page, and
+ * links the new L3 into the L4 with one mmu_update: Xen validates the
+ * whole new tree there.  Then the unused tail of the bootstrap area is
+ * unmapped (its pages would otherwise keep a writable alias and could
+ * never become tables), and the page array is carved out for vm_page.
+ *
+ * Batching.  Bulk work (pmap_qenter, pmap_qremove, pmap_protect, table
+ * allocation) queues mmu_update and mmuext operations in one struct
+ * mmu_batch and flushes once; single mappings use update_va_mapping with a
+ * local INVLPG.  Every failure Xen reports is a bug in pmap and panics with
+ * the operation that failed.
+ *
+ * Context: the kernel pmap is changed with events masked (single vCPU).
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/errno.h>
+#include <machine/atomic.h>
+#include <machine/cpufunc.h>
+#include <machine/hypercall.h>
+#include <machine/mmu_batch.h>
+#include <machine/pmap.h>
+#include <machine/xen.h>
+#include <vm/vm_page.h>
+
+struct pmap kernel_pmap_store;
+struct pmap_stats pmap_stats;
+u_long xen_npages;
+u_long *xen_p2m;
+
+static bool pmap_dmap_ready;
+static struct mmu_batch pmap_batch;
+static char pmap_scratch[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+#define	PTE_KERN_RW	(PG_V | PG_RW | PG_A | PG_M | PG_NX)
+#define	PTE_TABLE	(PG_V | PG_RW | PG_A | PG_M)	/* upper levels */
+#define	PTE_XEN_BITS	(PG_U | PG_G | (1UL << 52))	/* added by Xen */
+
+long
+xen_hyp_mmu_update(mmu_update_t *req, u_int count, u_int *done)
+{
+	return (HYPERVISOR_mmu_update(req, count, done, DOMID_SELF));
+}
+
+long
+xen_hyp_mmuext_op(struct mmuext_op *op, u_int count, u_int *done)
+{
+	return (HYPERVISOR_mmuext_op(op, count, done, DOMID_SELF));
+}
+
+long
+xen_hyp_multicall(multicall_entry_t *mc, u_int count)
+{
+	return (HYPERVISOR_multicall(mc, count));
+}
+
+u_long
+pfn_to_mfn(u_long pfn)
+{
+	KASSERT(pfn < xen_npages, ("pfn_to_mfn: pfn %#lx out of range", pfn));
+	return (xen_p2m[pfn]);
+}
+
+/* The pfn of one of our machine frames, or ~0 if the frame is not ours. */
+u_long
+mfn_to_pfn(u_long mfn)
+{
+	u_long pfn;
+
+	pfn = xen_m2p(mfn);
+	if (pfn >= xen_npages || xen_p2m[pfn] != mfn)
+		return (~0UL);
+	return (pfn);
+}
+
+/* A readable view of the table an entry points to. */
+static uint64_t *
+pmap_table(uint64_t entry)
+{
+	u_long pfn;
+
+	pfn = mfn_to_pfn((entry & PG_FRAME) >> PAGE_SHIFT);
+	if (pfn == ~0UL)
+		panic("pmap: table entry %#lx points outside the domain",
+		    (u_long)entry);
+	return ((uint64_t *)(pmap_dmap_ready ? PHYS_TO_DMAP(ptoa(pfn)) :
+	    KERNBASE + ptoa(pfn)));
+}
+
+/*
+ * Find va's leaf entry: returns its machine address (0 if a table above
+ * is missing) and, through *ptep, a read-only pointer to it.
+ */
+static uint64_t
+pmap_pte_ma(pmap_t pmap, vm_offset_t va, uint64_t **ptep)
+{
+	uint64_t e, *t;
+
+	e = pmap->pm_l4_ma;
+	t = pmap_table(e);
+	e = t[PT_INDEX(va, L4_SHIFT)];
+	if ((e & PG_V) == 0)
+		return (0);
+	t = pmap_table(e);
+	e = t[PT_INDEX(va, L3_SHIFT)];
+	if ((e & PG_V) == 0)
+		return (0);
+	t = pmap_table(e);
+	e = t[PT_INDEX(va, L2_SHIFT)];
+	if ((e & PG_V) == 0)
+		return (0);
+	if (ptep != NULL)
+		*ptep = pmap_table(e) + PT_INDEX(va, L1_SHIFT);
+	return ((e & PG_FRAME) + PT_INDEX(va, L1_SHIFT) * 8);
+}
+
+/* The machine address of a table we see through the direct map. */
+static uint64_t
+pmap_table_ma(const uint64_t *t)
+{
+	return ((uint64_t)pfn_to_mfn(atop(DMAP_TO_PHYS((vm_offset_t)t))) <<
+	    PAGE_SHIFT);
+}
+
+static uint64_t
+pmap_pte_val(vm_paddr_t pa, int prot)
+{
+	uint64_t v;
+
+	v = ((uint64_t)pfn_to_mfn(atop(pa)) << PAGE_SHIFT) | PG_V | PG_A;
+	if ((prot & VM_PROT_WRITE) != 0)
+		v |= PG_RW | PG_M;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		v |= PG_NX;
+	return (v);
+}
+
+static void
+pmap_flush(const char *what)
+{
+	int error;
+
+	error = mmu_batch_flush(&pmap_batch);
+	if (error != 0)
+		panic("pmap: %s: Xen refused a page-table update: %d", what,
+		    error);
+}
+
+/* Map the scratch page onto frame 'pfn' (bootstrap only). */
+static uint64_t *
+pmap_scratch_map(u_long pfn)
+{
+	long rv;
+
+	rv = HYPERVISOR_update_va_mapping((u_long)pmap_scratch,
+	    ((uint64_t)pfn_to_mfn(pfn) << PAGE_SHIFT) | PTE_KERN_RW,
+	    UVMF_INVLPG | UVMF_LOCAL);
+	if (rv != 0)
+		panic("pmap: cannot map pfn %#lx for bootstrap: %d", pfn,
+		    xen_errno(rv));
+	return ((uint64_t *)pmap_scratch);
+}
+
+/* The end (pfn) of the bootstrap area Xen mapped at KERNBASE. */
+static u_long
+pmap_boot_end(void)
+{
+	uint64_t *pte;
+	u_long pfn;
+
+	for (pfn = 0; pfn < xen_npages; pfn++) {
+		if (pmap_pte_ma(kernel_pmap, KERNBASE + ptoa(pfn), &pte) == 0 ||
+		    (*pte & PG_V) == 0)
+			break;
+	}
+	return (pfn);
+}
+
+void
+pmap_zero_page(vm_page_t m)
+{
+	KASSERT(m->state != VM_PAGE_PTABLE,
+	    ("pmap_zero_page: page-table page %#lx", (u_long)m->phys_addr));
+	memset((void *)PHYS_TO_DMAP(m->phys_addr), 0, PAGE_SIZE);
+}
+
+void
+pmap_bootstrap(u_long first_free)
+{
+	const start_info_t *si = &xen_start_info;
+	u_long boot_end, nl1, nl2, ntab, tab0, pt0, npt, pfn, i, j, k;
+	u_long array_pages;
+	uint64_t *p, v;
+	vm_page_t array;
+
+	xen_npages = si->nr_pages;
+	xen_p2m = (u_long *)si->mfn_list;
+	pt0 = (si->pt_base - KERNBASE) >> PAGE_SHIFT;
+	npt = si->nr_pt_frames;
+	kernel_pmap->pm_l4_ma = (uint64_t)pfn_to_mfn(pt0) << PAGE_SHIFT;
+	mmu_batch_init(&pmap_batch);
+	boot_end = pmap_boot_end();
+
+	/* DMAP tables: one L3, its L2s, their L1s, from the top of memory. */
+	nl1 = howmany(xen_npages, NPTEPG);
+	nl2 = howmany(nl1, NPTEPG);
+	ntab = 1 + nl2 + nl1;
+	if (nl2 > NPTEPG || xen_npages < ntab ||
+	    xen_npages - ntab < boot_end)
+		panic("pmap: %lu pages do not leave room for %lu direct-map "
+		    "tables above the bootstrap area (%lu pages)", xen_npages,
+		    ntab, boot_end);
+	tab0 = xen_npages - ntab;
+
+	for (i = 0; i < nl1; i++) {
+		p = pmap_scratch_map(tab0 + 1 + nl2 + i);
+		for (j = 0; j < NPTEPG; j++) {
+			pfn = i * NPTEPG + j;
+			if (pfn >= xen_npages || xen_p2m[pfn] == ~0UL) {
+				p[j] = 0;
+				continue;
+			}
+			v = ((uint64_t)xen_p2m[pfn] << PAGE_SHIFT) | PG_V |
+			    PG_A | PG_NX;
+			/* Tables, Xen's and ours, stay read-only. */
+			if (!(pfn >= pt0 && pfn < pt0 + npt) && pfn < tab0)
+				v |= PG_RW | PG_M;
+			p[j] = v;
+		}
+	}
+	for (i = 0; i < nl2; i++) {
+		p = pmap_scratch_map(tab0 + 1 + i);
+		for (j = 0; j < NPTEPG; j++) {
+			k = i * NPTEPG + j;
+			p[j] = k < nl1 ? ((uint64_t)pfn_to_mfn(tab0 + 1 + nl2 +
+			    k) << PAGE_SHIFT) | PTE_TABLE : 0;
+		}
+	}
+	p = pmap_scratch_map(tab0);
+	for (j = 0; j < NPTEPG; j++)
+		p[j] = j < nl2 ? ((uint64_t)pfn_to_mfn(tab0 + 1 + j) <<
+		    PAGE_SHIFT) | PTE_TABLE : 0;
+	/* Give the scratch page its own frame back before Xen validates. */
+	(void)pmap_scratch_map(((u_long)pmap_scratch - KERNBASE) >> PAGE_SHIFT);
+
+	mmu_batch_update(&pmap_batch, kernel_pmap->pm_l4_ma + DMAP_SLOT * 8,
+	    ((uint64_t)pfn_to_mfn(tab0) << PAGE_SHIFT) | PTE_TABLE);
+	pmap_flush("linking the direct map");
+	pmap_dmap_ready = true;
+
+	/* Drop the writable alias of the unused bootstrap tail. */
+	for (pfn = first_free; pfn < boot_end; pfn++)
+		mmu_batch_update(&pmap_batch, pmap_pte_ma(kernel_pmap,
+		    KERNBASE + ptoa(pfn), NULL), 0);
+	mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("unmapping the bootstrap tail");
+
+	/* The page array, right after what the builder used. */
+	array_pages = howmany(xen_npages * sizeof(struct vm_page), PAGE_SIZE);
+	if (first_free + array_pages > tab0)
+		panic("pmap: no room for the page array");
+	array = (vm_page_t)PHYS_TO_DMAP(ptoa(first_free));
+	vm_page_startup(array, xen_npages);
+	vm_page_release_range(first_free + array_pages, tab0);
+	for (pfn = pt0; pfn < pt0 + npt; pfn++)
+		vm_page_set_state(PHYS_TO_VM_PAGE(ptoa(pfn)), VM_PAGE_PTABLE);
+	for (pfn = tab0; pfn < xen_npages; pfn++)
+		vm_page_set_state(PHYS_TO_VM_PAGE(ptoa(pfn)), VM_PAGE_PTABLE);
+	pmap_stats.ps_tables = ntab;
+
+	printf("pmap: direct map of %lu pages at %#lx, %lu table pages; "
+	    "bootstrap area %lu pages, %lu unmapped\n", xen_npages, DMAP_MIN,
+	    ntab, boot_end, boot_end - first_free);
+	printf("pmap: %lu pages reserved, %lu free (%lu KiB)\n",
+	    vm_page_stats.vs_reserved, vm_page_stats.vs_free,
+	    vm_page_stats.vs_free * (PAGE_SIZE / 1024));
+}
+
+/*
+ * A new, zeroed page-table page: queued to become read-only in the direct
+ * map (and its stale writable TLB entry flushed) before the caller queues
+ * the entry that links it.  NULL when memory is exhausted.
+ */
+static vm_page_t
+pmap_alloc_table(void)
+{
+	vm_offset_t dva;
+	vm_page_t m;
+	uint64_t ma;
+
+	if ((m = vm_page_alloc(VM_ALLOC_ZERO)) == NULL)
+		return (NULL);
+	dva = PHYS_TO_DMAP(m->phys_addr);
+	ma = pmap_pte_ma(kernel_pmap, dva, NULL);
+	mmu_batch_update(&pmap_batch, ma,
+	    ((uint64_t)pfn_to_mfn(atop(m->phys_addr)) << PAGE_SHIFT) | PG_V |
+	    PG_A | PG_NX);
+	mmu_batch_ext(&pmap_batch, MMUEXT_INVLPG_LOCAL, dva, 0);
+	vm_page_set_state(m, VM_PAGE_PTABLE);
+	pmap_stats.ps_tables++;
+	return (m);
+}
+
+/* Make sure the tables that map kernel va exist.  0 or ENOMEM. */
+int
+pmap_growkernel(vm_offset_t va)
+{
+	uint64_t *t, e;
+	vm_page_t m;
+	int shift;
+	register_t s;
+
+	if (va < KVA_MIN || va >= KVA_MAX)
+		return (EINVAL);
+	s = intr_disable();
+	t = pmap_table(kernel_pmap->pm_l4_ma);
+	e = t[PT_INDEX(va, L4_SHIFT)];
+	KASSERT((e & PG_V) != 0, ("pmap_growkernel: no L3 for KVA"));
+	for (shift = L3_SHIFT; shift > L1_SHIFT; shift -= 9) {
+		t = pmap_table(e);
+		e = t[PT_INDEX(va, shift)];
+		if ((e & PG_V) != 0)
+			continue;
+		if ((m = pmap_alloc_table()) == NULL) {
+			(void)mmu_batch_flush(&pmap_batch);
+			intr_restore(s);
+			return (ENOMEM);
+		}
+		e = ((uint64_t)pfn_to_mfn(atop(m->phys_addr)) << PAGE_SHIFT) |
+		    PTE_TABLE;
+		mmu_batch_update(&pmap_batch,
+		    pmap_table_ma(t) + PT_INDEX(va, shift) * 8, e);
+		pmap_flush("growing the kernel map");
+	}
+	intr_restore(s);
+	return (0);
+}
+
+/* Map one page at kernel va (tables must exist: pmap_growkernel). */
+void
+pmap_kenter(vm_offset_t va, vm_paddr_t pa, int prot)
+{
+	long rv;
+
+	rv = HYPERVISOR_update_va_mapping(va, pmap_pte_val(pa, prot),
+	    UVMF_INVLPG | UVMF_LOCAL);
+	if (rv != 0)
+		panic("pmap_kenter: va %#lx -> pa %#lx: %d", va, (u_long)pa,
+		    xen_errno(rv));
+	pmap_stats.ps_kenter++;
+}
+
+void
+pmap_kremove(vm_offset_t va)
+{
+	long rv;
+
+	rv = HYPERVISOR_update_va_mapping(va, 0, UVMF_INVLPG | UVMF_LOCAL);
+	if (rv != 0)
+		panic("pmap_kremove: va %#lx: %d", va, xen_errno(rv));
+}
+
+/*
+ * Map 'count' pages at va in one batch: one mmu_update call for up to
+ * MMU_BATCH_NREQ pages, plus a TLB flush only if something was replaced.
+ */
+void
+pmap_qenter(vm_offset_t va, vm_page_t *ma, int count, int prot)
+{
+	uint64_t *pte, ptema;
+	bool replaced;
+	register_t s;
+	int i;
+
+	replaced = false;
+	s = intr_disable();
+	for (i = 0; i < count; i++, va += PAGE_SIZE) {
+		ptema = pmap_pte_ma(kernel_pmap, va, &pte);
+		if (ptema == 0)
+			panic("pmap_qenter: no page table for va %#lx", va);
+		if ((*pte & PG_V) != 0)
+			replaced = true;
+		mmu_batch_update(&pmap_batch, ptema,
+		    pmap_pte_val(ma[i]->phys_addr, prot));
+	}
+	if (replaced)
+		mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("pmap_qenter");
+	pmap_stats.ps_qenter += count;
+	intr_restore(s);
+}
+
+void
+pmap_qremove(vm_offset_t va, int count)
+{
+	uint64_t ptema;
+	register_t s;
+	int i;
+
+	s = intr_disable();
+	for (i = 0; i < count; i++, va += PAGE_SIZE) {
+		ptema = pmap_pte_ma(kernel_pmap, va, NULL);
+		if (ptema != 0)
+			mmu_batch_update(&pmap_batch, ptema, 0);
+	}
+	mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("pmap_qremove");
+	intr_restore(s);
+}
+
+/*
+ * Enter a mapping in a pmap.  Only the kernel pmap exists until there are
+ * processes; its va must be kernel virtual memory.  0, EINVAL or ENOMEM.
+ */
+int
+pmap_enter(pmap_t pmap, vm_offset_t va, vm_paddr_t pa, int prot)
+{
+	uint64_t *pte;
+	int error;
+
+	if (pmap != kernel_pmap || va < KVA_MIN || va >= KVA_MAX ||
+	    (va & PAGE_MASK) != 0 || atop(pa) >= xen_npages)
+		return (EINVAL);
+	if ((error = pmap_growkernel(va)) != 0)
+		return (error);
+	(void)pmap_pte_ma(pmap, va, &pte);
+	if ((*pte & PG_V) == 0)
+		pmap->pm_count++;
+	pmap_kenter(va, pa, prot);
+	return (0);
+}
+
+void
+pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
+{
+	uint64_t *pte, ptema;
+	vm_offset_t va;
+	register_t s;
+	u_long n;
+
+	s = intr_disable();
+	n = 0;
+	for (va = sva; va < eva; va += PAGE_SIZE) {
+		ptema = pmap_pte_ma(pmap, va, &pte);
+		if (ptema == 0 || (*pte & PG_V) == 0)
+			continue;
+		mmu_batch_update(&pmap_batch, ptema, 0);
+		if (n++ < 16)
+			mmu_batch_ext(&pmap_batch, MMUEXT_INVLPG_LOCAL, va, 0);
+		pmap->pm_count--;
+	}
+	if (n >= 16)
+		mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("pmap_remove");
+	intr_restore(s);
+}
+
+/* Lower the protection of [sva, eva); VM_PROT_NONE removes. */
+void
+pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, int prot)
+{
+	uint64_t *pte, ptema, v;
+	vm_offset_t va;
+	register_t s;
+
+	if ((prot & VM_PROT_READ) == 0) {
+		pmap_remove(pmap, sva, eva);
+		return;
+	}
+	s = intr_disable();
+	for (va = sva; va < eva; va += PAGE_SIZE) {
+		ptema = pmap_pte_ma(pmap, va, &pte);
+		if (ptema == 0 || (*pte & PG_V) == 0)
+			continue;
+		v = *pte & ~PTE_XEN_BITS;
+		if ((prot & VM_PROT_WRITE) == 0)
+			v &= ~(PG_RW | PG_M);
+		if ((prot & VM_PROT_EXECUTE) == 0)
+			v |= PG_NX;
+		mmu_batch_update(&pmap_batch, ptema | MMU_PT_UPDATE_PRESERVE_AD,
+		    v);
+		mmu_batch_ext(&pmap_batch, MMUEXT_INVLPG_LOCAL, va, 0);
+	}
+	pmap_flush("pmap_protect");
+	intr_restore(s);
+}
+
+/* The pseudo-physical address va maps to, or PMAP_NOPAGE. */
+vm_paddr_t
+pmap_extract(pmap_t pmap, vm_offset_t va)
+{
+	uint64_t *pte;
+	u_long pfn;
+
+	if (va >= DMAP_MIN && va < DMAP_MIN + ptoa(xen_npages))
+		return (DMAP_TO_PHYS(va));
+	if (pmap_pte_ma(pmap, va, &pte) == 0 || (*pte & PG_V) == 0)
+		return (PMAP_NOPAGE);
+	pfn = mfn_to_pfn((*pte & PG_FRAME) >> PAGE_SHIFT);
+	if (pfn == ~0UL)
+		return (PMAP_NOPAGE);
+	return (ptoa(pfn) | (va & PAGE_MASK));
+}
+
+/*
+ * Tell the toolstack where our p2m is (for save/restore and dump-core): a
+ * three-level tree of frame lists, 512 MFNs per page at each level, rooted
+ * in shared_info.arch.pfn_to_mfn_frame_list_list.
+ */
+void
+pmap_publish_p2m(void)
+{
+	u_long np2m, nfl, i, p2m_pfn0;
+	u_long *fll, *fl;
+	vm_page_t mfll, mfl;
+
+	np2m = howmany(xen_npages * sizeof(u_long), PAGE_SIZE);
+	nfl = howmany(np2m, NPTEPG);
+	if (nfl > NPTEPG) {
+		printf("pmap: p2m too large to publish\n");
+		return;
+	}
+	if ((mfll = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
+		printf("pmap: no memory to publish the p2m\n");
+		return;
+	}
+	fll = (u_long *)PHYS_TO_DMAP(mfll->phys_addr);
+	p2m_pfn0 = ((vm_offset_t)xen_p2m - KERNBASE) >> PAGE_SHIFT;
+	for (i = 0; i < np2m; i++) {
+		if (i % NPTEPG == 0) {
+			if ((mfl = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
+				printf("pmap: no memory to publish the p2m\n");
+				return;
+			}
+			fl = (u_long *)PHYS_TO_DMAP(mfl->phys_addr);
+			fll[i / NPTEPG] = pfn_to_mfn(atop(mfl->phys_addr));
+		}
+		fl[i % NPTEPG] = pfn_to_mfn(p2m_pfn0 + i);
+	}
+	HYPERVISOR_shared_info->arch.max_pfn = xen_npages;
+	wmb();
+	HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list =
+	    pfn_to_mfn(atop(mfll->phys_addr));
+	printf("pmap: p2m published for the toolstack (%lu frames, %lu "
+	    "lists)\n", np2m, nfl);
+}

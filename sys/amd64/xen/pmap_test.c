@@ -1,0 +1,173 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * In-kernel tests of the page allocator and pmap, run in the lab under real
+ * Xen (ktest=all): Xen validates every page-table write these make.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/errno.h>
+#include <sys/ktest.h>
+#include <machine/mmu_batch.h>
+#include <machine/pmap.h>
+#include <vm/vm_page.h>
+
+int	probe_write_long(volatile u_long *, u_long);
+int	probe_read_long(volatile u_long *, u_long *);
+extern u_long trap_onfault_count;
+
+/* Test mappings live at the top of KVA, away from kmem's allocations. */
+#define	PMAP_TEST_VA	(KVA_MAX - (8UL << 20))
+
+/*
+ * Take every free page, chaining them through their own memory (so each
+ * one is also written through the direct map), give them all back, twice.
+ */
+KTEST(vm_page_all_twice, "allocate and free every free page, twice", 0)
+{
+	vm_page_t m, head, next;
+	u_long before, n[2], fails;
+	int round;
+
+	before = vm_page_free_count();
+	for (round = 0; round < 2; round++) {
+		fails = vm_page_stats.vs_failures;
+		head = NULL;
+		n[round] = 0;
+		while ((m = vm_page_alloc(0)) != NULL) {
+			*(vm_page_t *)PHYS_TO_DMAP(m->phys_addr) = head;
+			head = m;
+			n[round]++;
+		}
+		if (vm_page_free_count() != 0 ||
+		    vm_page_stats.vs_failures != fails + 1) {
+			ktest_fail("exhaustion not reported: %lu free left",
+			    vm_page_free_count());
+			return (EINVAL);
+		}
+		for (m = head; m != NULL; m = next) {
+			next = *(vm_page_t *)PHYS_TO_DMAP(m->phys_addr);
+			vm_page_free(m);
+		}
+		if (n[round] != before || vm_page_free_count() != before) {
+			ktest_fail("round %d: %lu allocated, %lu free, expected "
+			    "%lu", round, n[round], vm_page_free_count(),
+			    before);
+			return (EINVAL);
+		}
+	}
+	printf("ktest: vm_page_all_twice: %lu pages allocated and freed "
+	    "twice\n", before);
+	return (0);
+}
+
+KTEST(pmap_protect_fault, "map, write, write-protect: a write faults", 0)
+{
+	volatile u_long *p;
+	vm_offset_t va = PMAP_TEST_VA;
+	u_long v, faults;
+	vm_page_t m;
+	int error;
+
+	if ((m = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
+		ktest_fail("no page");
+		return (ENOMEM);
+	}
+	if ((error = pmap_enter(kernel_pmap, va, m->phys_addr,
+	    VM_PROT_RW)) != 0) {
+		ktest_fail("pmap_enter: %d", error);
+		goto out;
+	}
+	p = (volatile u_long *)va;
+	*p = 0x5eed5eed;
+	error = EINVAL;
+	if (*(u_long *)PHYS_TO_DMAP(m->phys_addr) != 0x5eed5eed) {
+		ktest_fail("write through %#lx not seen in the direct map", va);
+		goto unmap;
+	}
+	if (pmap_extract(kernel_pmap, va + 8) != m->phys_addr + 8) {
+		ktest_fail("pmap_extract: %#lx", (u_long)pmap_extract(
+		    kernel_pmap, va + 8));
+		goto unmap;
+	}
+	pmap_protect(kernel_pmap, va, va + PAGE_SIZE, VM_PROT_READ);
+	faults = trap_onfault_count;
+	if (probe_write_long(p, 1) != EFAULT ||
+	    trap_onfault_count != faults + 1) {
+		ktest_fail("write to a read-only page did not fault");
+		goto unmap;
+	}
+	if (probe_read_long(p, &v) != 0 || v != 0x5eed5eed) {
+		ktest_fail("read-only page not readable (%#lx)", v);
+		goto unmap;
+	}
+	pmap_remove(kernel_pmap, va, va + PAGE_SIZE);
+	if (pmap_extract(kernel_pmap, va) != PMAP_NOPAGE ||
+	    probe_read_long(p, &v) != EFAULT) {
+		ktest_fail("mapping still there after pmap_remove");
+		goto out;
+	}
+	error = 0;
+	goto out;
+unmap:
+	pmap_remove(kernel_pmap, va, va + PAGE_SIZE);
+out:
+	vm_page_free(m);
+	return (error);
+}
+
+#define	BULK_PAGES	1024
+
+KTEST(pmap_bulk, "bulk mapping is batched: >= 32 updates per hypercall", 0)
+{
+	static vm_page_t pages[BULK_PAGES];
+	struct mmu_stats before;
+	vm_offset_t va = PMAP_TEST_VA;
+	u_long calls, ops;
+	int i, n, error;
+
+	n = 0;
+	error = 0;
+	for (i = 0; i < BULK_PAGES; i += NPTEPG)
+		if ((error = pmap_growkernel(va + ptoa(i))) != 0) {
+			ktest_fail("pmap_growkernel: %d", error);
+			return (error);
+		}
+	for (n = 0; n < BULK_PAGES; n++)
+		if ((pages[n] = vm_page_alloc(0)) == NULL)
+			break;
+	if (n < BULK_PAGES) {
+		ktest_fail("only %d pages free", n);
+		error = ENOMEM;
+		goto out;
+	}
+	before = mmu_stats;
+	pmap_qenter(va, pages, n, VM_PROT_RW);
+	calls = mmu_stats.ms_hypercalls - before.ms_hypercalls;
+	ops = mmu_stats.ms_updates - before.ms_updates;
+	for (i = 0; i < n; i++)
+		*(volatile u_long *)(va + ptoa(i)) = i;
+	for (i = 0; i < n; i++)
+		if (*(u_long *)PHYS_TO_DMAP(pages[i]->phys_addr) != (u_long)i) {
+			ktest_fail("page %d: mapped to the wrong frame", i);
+			error = EINVAL;
+		}
+	pmap_qremove(va, n);
+	printf("ktest: pmap_bulk: %d pages mapped with %lu mmu_update "
+	    "operations in %lu hypercalls (%lu per call)\n", n, ops, calls,
+	    calls != 0 ? ops / calls : 0);
+	if (error == 0 && (calls == 0 || ops / calls < 32)) {
+		ktest_fail("only %lu operations per hypercall",
+		    calls != 0 ? ops / calls : 0);
+		error = EINVAL;
+	}
+out:
+	while (n-- > 0)
+		vm_page_free(pages[n]);
+	return (error);
+}
