@@ -18,7 +18,7 @@
 
 KERNEL?=	kernel
 IDENT?=		PVBSD
-OBJS=		${SRCS:R:S/$/.o/}
+OBJS=		${SRCS:N*.h:R:S/$/.o/}
 
 KERN_INCLUDE=	${OBJTOP}/include
 KERN_CFLAGS=	-target x86_64-unknown-none-elf -std=gnu11 -O2 \
@@ -33,7 +33,7 @@ KERN_CFLAGS=	-target x86_64-unknown-none-elf -std=gnu11 -O2 \
 		-D_KERNEL -DINVARIANTS \
 		-D__XEN_INTERFACE_VERSION__=0x00040e00 \
 		-DPVBSD_VERSION=\"${PVBSD_VERSION}\" -DPVBSD_IDENT=\"${IDENT}\" \
-		-I${SRCTOP}/sys -I${KERN_INCLUDE}
+		-I${.OBJDIR} -I${SRCTOP}/sys -I${KERN_INCLUDE}
 CFLAGS=		${KERN_CFLAGS} ${COPTS}
 AFLAGS=		-D__ASSEMBLY__
 
@@ -42,7 +42,8 @@ KERN_LDFLAGS=	-nostdlib -static -z max-page-size=4096 -z norelro \
 
 all: ${KERNEL} ${OBJTOP}/boot/kernel/${KERNEL}
 
-${OBJS}: ${KERN_INCLUDE}/.links
+# Headers in SRCS are generated (kobj.mk): build them before compiling.
+${OBJS}: ${KERN_INCLUDE}/.links ${SRCS:M*.h}
 
 ${KERN_INCLUDE}/.links:
 	@mkdir -p ${KERN_INCLUDE}
@@ -63,3 +64,5 @@ clean:
 .for _d in ${OBJS:.o=.d}
 .sinclude "${_d}"
 .endfor
+
+.include "kobj.mk"

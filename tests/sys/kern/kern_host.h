@@ -13,6 +13,10 @@
 #ifndef _KERN_HOST_H_
 #define	_KERN_HOST_H_
 
+/* The kernel's <sys/types.h> has these; the C library's does not. */
+#include <stddef.h>
+#include <stdint.h>
+
 #ifndef __printflike
 #define	__printflike(f, a)	__attribute__((__format__(__printf__, f, a)))
 #endif
