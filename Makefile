@@ -11,6 +11,8 @@
 #   run      boot pvbsd in the Xen lab with the console on this terminal
 #   test     every test (host unit tests, man lint, lab tests) through
 #            Kyua; the last line printed is "N passed, N failed"
+#   fuzz     run every libFuzzer target (share/mk/fuzz.mk) for FUZZ_TIME
+#            seconds each (default 600); `make test' runs them briefly
 #   clean    remove obj/
 
 SRCTOP:=	${.CURDIR}
@@ -49,6 +51,18 @@ ${OBJTOP}/tests/Kyuafile: .PHONY
 
 test: all ${OBJTOP}/tests/Kyuafile .PHONY
 	@sh ${SRCTOP}/tools/runtests.sh ${OBJTOP}
+
+# Longer fuzzing than `make test' does; stops at the first finding, which
+# is left as crash-* in the fuzzer's object directory.
+FUZZ_DIRS=	tests/sys/xen
+FUZZ_TIME?=	600
+
+fuzz: .PHONY
+.for _d in ${FUZZ_DIRS}
+	@mkdir -p ${OBJTOP}/${_d}
+	@cd ${SRCTOP}/${_d} && MAKEOBJDIR=${OBJTOP}/${_d} \
+	    ${SUBMAKE} FUZZ_TIME=${FUZZ_TIME} fuzz
+.endfor
 
 run: kernel .PHONY
 	${SRCTOP}/tools/lab/lab -I ${LAB_ARGS}
