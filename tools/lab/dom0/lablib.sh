@@ -198,15 +198,19 @@ lab_tty() {
 
 # Stream the guest's console to the host, a line at a time, from its pty
 # (reads block, so lines go out as soon as xenconsoled has them).  The
-# shell's read takes a byte at a time and never holds a line back, as a
-# buffering filter (busybox awk) does.
+# shell's read takes a byte at a time from the pipe and never holds a line
+# back, as a buffering filter (busybox awk) does; it does not read the tty
+# itself, whose settings it would fiddle with.
 lab__stream() {
 	local d=$LAB_RUN/$1 tty l
 	if tty=$(lab_tty "$1" 30); then
-		while IFS= read -r l; do
-			printf '@lab:C %s %s %s\n' "$LAB_SCEN" "$1" "$l" >&3
-		done <"$tty"
-		[ -n "$l" ] && printf '@lab:C %s %s %s\n' "$LAB_SCEN" "$1" "$l" >&3
+		cat "$tty" | {
+			while IFS= read -r l; do
+				printf '@lab:C %s %s %s\n' "$LAB_SCEN" "$1" "$l" >&3
+			done
+			[ -n "$l" ] &&
+			    printf '@lab:C %s %s %s\n' "$LAB_SCEN" "$1" "$l" >&3
+		}
 	fi 2>/dev/null
 	touch "$d/streamed"
 }
