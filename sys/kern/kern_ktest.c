@@ -11,6 +11,8 @@
 
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/kenv.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
 
 SET_DECLARE(ktest_set, struct ktest);
@@ -76,3 +78,14 @@ ktest_run(const char *list)
 	printf("ktest: %d passed, %d failed\n", passed, failed);
 	return (failed);
 }
+
+/* At the end of boot, the tests that "ktest=" on the command line names. */
+static void
+ktest_boot(void *arg)
+{
+	const char *tests;
+
+	if ((tests = kern_getenv("ktest")) != NULL)
+		(void)ktest_run(tests);
+}
+SYSINIT(ktest, SI_SUB_KTEST, SI_ORDER_FIRST, ktest_boot, NULL);

@@ -22,6 +22,7 @@ struct malloc_type {
 	u_long		 ks_inuse;	/* [m] live allocations */
 	u_long		 ks_memuse;	/* [m] bytes in live allocations */
 	u_long		 ks_calls;	/* [m] allocations ever made */
+	int		 ks_listed;	/* [m] on the list of types */
 };
 
 #define	MALLOC_DEFINE(type, shortdesc, longdesc)			\
@@ -35,5 +36,6 @@ MALLOC_DECLARE(M_DEVBUF);
 
 void	*malloc(size_t, struct malloc_type *, int);
 void	 free(void *, struct malloc_type *);
+struct malloc_type *malloc_type_list(void);
 
 #endif /* !_SYS_MALLOC_H_ */

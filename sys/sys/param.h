@@ -23,6 +23,8 @@
 #define	MIN(a, b)	(((a) < (b)) ? (a) : (b))
 #define	MAX(a, b)	(((a) > (b)) ? (a) : (b))
 
+#define	round_page(x)	(((x) + PAGE_MASK) & ~PAGE_MASK)
+#define	trunc_page(x)	((x) & ~PAGE_MASK)
 #define	atop(x)		((vm_pindex_t)(x) >> PAGE_SHIFT)
 #define	ptoa(x)		((vm_paddr_t)(x) << PAGE_SHIFT)
 

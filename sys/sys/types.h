@@ -42,6 +42,7 @@ typedef uint64_t		vm_paddr_t;	/* pseudo-physical address */
 typedef uint64_t		vm_maddr_t;	/* machine address (Xen) */
 typedef uint64_t		vm_pindex_t;
 typedef long			register_t;
+typedef uint64_t		vm_size_t;
 
 typedef _Bool			bool;
 #define	true	1

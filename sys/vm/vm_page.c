@@ -40,8 +40,8 @@
 #include <vm/vm_page.h>
 
 static vm_page_t vm_page_array;
-static SLIST_HEAD(, vm_page) vm_page_freelist =
-    SLIST_HEAD_INITIALIZER(vm_page_freelist);
+static TAILQ_HEAD(, vm_page) vm_page_freelist =
+    TAILQ_HEAD_INITIALIZER(vm_page_freelist);
 struct vm_page_stats vm_page_stats;
 
 /* Adopt 'array' (npages entries) and mark every page reserved. */
@@ -51,7 +51,7 @@ vm_page_startup(vm_page_t array, u_long npages)
 	u_long i;
 
 	vm_page_array = array;
-	SLIST_INIT(&vm_page_freelist);
+	TAILQ_INIT(&vm_page_freelist);
 	memset(&vm_page_stats, 0, sizeof(vm_page_stats));
 	for (i = 0; i < npages; i++) {
 		memset(&array[i], 0, sizeof(array[i]));
@@ -79,7 +79,7 @@ vm_page_release_range(u_long first, u_long last)
 		KASSERT(m->state == VM_PAGE_RESERVED,
 		    ("vm_page_release_range: page %lu not reserved", i - 1));
 		m->state = VM_PAGE_FREE;
-		SLIST_INSERT_HEAD(&vm_page_freelist, m, plinks);
+		TAILQ_INSERT_HEAD(&vm_page_freelist, m, plinks);
 		vm_page_stats.vs_reserved--;
 		vm_page_stats.vs_free++;
 	}
@@ -92,13 +92,13 @@ vm_page_alloc(int flags)
 	register_t s;
 
 	s = intr_disable();
-	m = SLIST_FIRST(&vm_page_freelist);
+	m = TAILQ_FIRST(&vm_page_freelist);
 	if (m == NULL) {
 		vm_page_stats.vs_failures++;
 		intr_restore(s);
 		return (NULL);
 	}
-	SLIST_REMOVE_HEAD(&vm_page_freelist, plinks);
+	TAILQ_REMOVE(&vm_page_freelist, m, plinks);
 	KASSERT(m->state == VM_PAGE_FREE,
 	    ("vm_page_alloc: page %#lx on the free list in state %d",
 	    (u_long)m->phys_addr, m->state));
@@ -124,7 +124,7 @@ vm_page_free(vm_page_t m)
 		panic("vm_page_free: page %#lx is not allocated (state %d)",
 		    (u_long)m->phys_addr, m->state);
 	m->state = VM_PAGE_FREE;
-	SLIST_INSERT_HEAD(&vm_page_freelist, m, plinks);
+	TAILQ_INSERT_HEAD(&vm_page_freelist, m, plinks);
 	vm_page_stats.vs_free++;
 	intr_restore(s);
 }

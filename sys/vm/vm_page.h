@@ -16,12 +16,13 @@
  * every state change [f]; the other fields belong to the allocator's owner.
  */
 struct vm_page {
-	SLIST_ENTRY(vm_page) plinks;	/* [f] free list */
+	TAILQ_ENTRY(vm_page) plinks;	/* [f] free list, or the owner's */
 	vm_paddr_t	phys_addr;	/* [I] pseudo-physical address */
 	uint8_t		state;		/* [f] VM_PAGE_* */
-	uint8_t		mbucket;	/* malloc: bucket index + 1, or 0 */
-	uint16_t	flags;		/* owner's */
-	uint32_t	npages;		/* malloc: pages of a large block */
+	uint8_t		mbucket;	/* zone index + 1, or 0 */
+	uint16_t	flags;		/* owner's (zone: first free + 1) */
+	uint32_t	npages;		/* owner's (zone: objects in use;
+					   malloc: pages of a large block) */
 };
 typedef struct vm_page *vm_page_t;
 

@@ -45,6 +45,5 @@ int	xen_evtchn_poll(evtchn_port_t, uint64_t);
 void	xen_shutdown(u_int) __dead2;
 
 uint64_t xen_clock_ns(void);
-uint64_t xen_tsc_delta_ns(uint64_t, uint32_t, int8_t);
 
 #endif /* !_MACHINE_XEN_H_ */

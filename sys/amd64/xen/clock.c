@@ -5,45 +5,48 @@
  */
 
 /*
- * Xen system time.
+ * Time under Xen.
  *
- * Xen publishes, per vCPU, a snapshot {tsc_timestamp, system_time} and the
- * scale (tsc_to_system_mul, tsc_shift) that turns TSC ticks since the
- * snapshot into nanoseconds.  The record is guarded by a version number
- * that is odd while Xen rewrites it: read the version, copy, re-read, and
- * retry on any change.  Xen system time counts nanoseconds since the host
- * booted; it is what SCHEDOP_poll and the one-shot timer take as deadlines.
+ * Timecounter.  Xen publishes, per vCPU, a snapshot {tsc_timestamp,
+ * system_time} and the scale (tsc_to_system_mul, tsc_shift) that turns TSC
+ * ticks since the snapshot into nanoseconds (<machine/pvclock.h>).  The
+ * record is guarded by a version number that is odd while Xen rewrites
+ * it: read the version, copy, re-check, retry on any change.  Xen system
+ * time counts nanoseconds since the host booted; it is also what
+ * SCHEDOP_poll and the one-shot timer take as deadlines, so the kernel's
+ * uptime uses the same clock (made monotonic in kern_tc.c).
  *
- * This is the raw reader used from the first lines of boot (console
- * waits).  The timecounter and event timer built on it come with the clock
- * subsystem.
+ * Wall clock.  shared_info holds the UTC time at system time 0 (wc_sec,
+ * wc_nsec, wc_sec_hi) under the same odd/even protocol (wc_version).
+ *
+ * Event timer.  A PV vCPU starts with a 10 ms periodic timer; we stop it
+ * and program a one-shot (VCPUOP_set_singleshot_timer) for the earliest
+ * callout instead.  Either raises VIRQ_TIMER, bound to an event channel
+ * whose handler runs callout_process().  A deadline already past fires at
+ * once (Xen 4.17 ignores VCPU_SSHOTTMR_future).
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/callout.h>
+#include <sys/kernel.h>
+#include <sys/timetc.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
+#include <machine/hypercall.h>
+#include <machine/pvclock.h>
 #include <machine/xen.h>
+#include <xen/xen_evtchn.h>
 
-/*
- * Scale a TSC delta to nanoseconds: shift by tsc_shift, then multiply by
- * the 32.32 fixed-point factor.  The product needs 96 bits.
- */
-uint64_t
-xen_tsc_delta_ns(uint64_t delta, uint32_t mul, int8_t shift)
-{
-	if (shift < 0)
-		delta >>= -shift;
-	else
-		delta <<= shift;
-	return ((uint64_t)(((unsigned __int128)delta * mul) >> 32));
-}
+static evtchn_port_t xen_timer_port;
+u_long xen_timer_interrupts;
 
+/* Xen system time, ns: the raw reading, usable from the first instruction. */
 uint64_t
 xen_clock_ns(void)
 {
 	volatile struct vcpu_time_info *t;
-	uint64_t tsc_stamp, sys, ns;
+	uint64_t tsc_stamp, sys, tsc;
 	uint32_t version, mul;
 	int8_t shift;
 
@@ -55,8 +58,85 @@ xen_clock_ns(void)
 		sys = t->system_time;
 		mul = t->tsc_to_system_mul;
 		shift = t->tsc_shift;
-		ns = rdtsc();
+		tsc = rdtsc();
 		rmb();
 	} while ((version & 1) != 0 || version != t->version);
-	return (sys + xen_tsc_delta_ns(ns - tsc_stamp, mul, shift));
+	return (sys + pvclock_scale(tsc - tsc_stamp, mul, shift));
 }
+
+static struct timecounter xen_timecounter = {
+	.tc_name = "XENTIMER (vcpu_time_info)",
+	.tc_get_ns = xen_clock_ns,
+	.tc_quality = 100,
+};
+
+static void
+xen_read_wallclock(void)
+{
+	volatile shared_info_t *s = HYPERVISOR_shared_info;
+	uint32_t version;
+	uint64_t sec;
+	long nsec;
+
+	do {
+		version = s->wc_version;
+		rmb();
+		sec = ((uint64_t)s->wc_sec_hi << 32) | s->wc_sec;
+		nsec = s->wc_nsec;
+		rmb();
+	} while ((version & 1) != 0 || version != s->wc_version);
+	/* That was the wall clock at system time 0. */
+	tc_setclock_wall((int64_t)sec, nsec, 0);
+}
+
+static int
+xen_et_start(uint64_t deadline)
+{
+	struct vcpu_set_singleshot_timer t = {
+		.timeout_abs_ns = deadline,
+		.flags = 0,
+	};
+
+	return (xen_errno(HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0,
+	    &t)));
+}
+
+static void
+xen_et_stop(void)
+{
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
+}
+
+static struct eventtimer xen_eventtimer = {
+	.et_name = "XENTIMER (one-shot, VIRQ_TIMER)",
+	.et_start = xen_et_start,
+	.et_stop = xen_et_stop,
+};
+
+static void
+xen_timer_intr(void *arg)
+{
+	xen_timer_interrupts++;
+	callout_process(nanouptime_ns());
+}
+
+static void
+xen_clock_init(void *arg)
+{
+	struct timespec ts;
+	int error;
+
+	tc_init(&xen_timecounter);
+	xen_read_wallclock();
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	error = evtchn_bind_virq(VIRQ_TIMER, xen_timer_intr, NULL, "timer",
+	    &xen_timer_port);
+	if (error != 0)
+		panic("clock: cannot bind VIRQ_TIMER: %d", error);
+	et_register(&xen_eventtimer);
+	nanotime(&ts);
+	printf("clock: Xen system time %lu.%09lu s, wall clock %ld s UTC, "
+	    "timer on event channel %u\n", nanouptime_ns() / 1000000000,
+	    nanouptime_ns() % 1000000000, (long)ts.tv_sec, xen_timer_port);
+}
+SYSINIT(xen_clock, SI_SUB_CLOCKS, SI_ORDER_FIRST, xen_clock_init, NULL);

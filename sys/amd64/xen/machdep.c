@@ -20,12 +20,14 @@
  *   5. the banner and what Xen told us: memory, p2m, page tables, devices'
  *      rings, ramdisk, command line, kernel symbols;
  *   6. a first sanity check of the p2m against Xen's m2p;
- *   7. the in-kernel tests named by "ktest=" on the command line, if any;
- *   8. a clean SCHEDOP_shutdown(poweroff), after draining the console.
+ *   7. pmap: the direct map over the p2m, the page allocator, and the p2m
+ *      published for the toolstack;
+ *   8. mi_startup(): the SYSINITs, in order (<sys/kernel.h>): malloc,
+ *      event channels, clocks, events on, ..., in-kernel tests, and the
+ *      end of boot.
  *
- * pmap, clock and the scheduler join this sequence as the machine-
- * dependent layer grows.  Until the trap table exists any fault kills the
- * domain, and xl reports "crash".
+ * Until the trap table exists any fault kills the domain, and xl reports
+ * "crash".
  */
 
 #include <sys/param.h>
@@ -33,6 +35,7 @@
 #include <sys/cons.h>
 #include <sys/errno.h>
 #include <sys/kenv.h>
+#include <sys/kernel.h>
 #include <sys/ksyms.h>
 #include <sys/ktest.h>
 #include <sys/stdarg.h>
@@ -217,8 +220,6 @@ xen_print_start_info(void)
 void
 xen_start(start_info_t *si, u_long entry_rsp)
 {
-	const char *tests;
-
 	xen_start_info = *si;
 	xen_start_info.cmd_line[sizeof(xen_start_info.cmd_line) - 1] = '\0';
 	/* Xen's stack page is the last page of the bootstrap area. */
@@ -238,11 +239,5 @@ xen_start(start_info_t *si, u_long entry_rsp)
 	pmap_bootstrap((xen_boot_end - KERNBASE) >> PAGE_SHIFT);
 	pmap_publish_p2m();
 
-	if ((tests = kern_getenv("ktest")) != NULL &&
-	    ktest_run(tests) != 0) {
-		printf("pvbsd: in-kernel tests failed, powering off\n");
-		xen_shutdown(SHUTDOWN_poweroff);
-	}
-	printf("pvbsd: boot sequence complete, powering off\n");
-	xen_shutdown(SHUTDOWN_poweroff);
+	mi_startup();
 }

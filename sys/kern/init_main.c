@@ -1,0 +1,88 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * mi_startup(): the machine-independent half of boot.
+ *
+ * The machine-dependent start (sys/amd64/xen/machdep.c) brings up the
+ * console, the trap table and pmap, then calls mi_startup(), which runs
+ * every SYSINIT in the kernel in (subsystem, order) order -- see
+ * <sys/kernel.h> for the list -- and ends the boot: in-kernel tests and
+ * "boot complete" come from the last SYSINITs, and the boot thread then
+ * becomes the idle loop or, when asked (boot_poweroff), powers off.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kenv.h>
+#include <sys/kernel.h>
+
+SET_DECLARE(sysinit_set, struct sysinit);
+
+#define	SYSINIT_MAX	256
+
+int bootverbose;
+
+/* Stable insertion sort by (subsystem, order). */
+void
+sysinit_sort(struct sysinit **v, int n)
+{
+	struct sysinit *t, *p;
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0; j--) {
+			p = v[j - 1];
+			if (p->subsystem < t->subsystem ||
+			    (p->subsystem == t->subsystem &&
+			    p->order <= t->order))
+				break;
+			v[j] = p;
+		}
+		v[j] = t;
+	}
+}
+
+void
+mi_startup(void)
+{
+	static struct sysinit *list[SYSINIT_MAX];
+	struct sysinit **sipp;
+	long verbose;
+	int i, n;
+
+	if (getenv_long("boot_verbose", &verbose) == 0)
+		bootverbose = (int)verbose;
+	n = 0;
+	SET_FOREACH(sipp, sysinit_set) {
+		if (n == SYSINIT_MAX)
+			panic("mi_startup: more than %d SYSINITs", SYSINIT_MAX);
+		list[n++] = *sipp;
+	}
+	sysinit_sort(list, n);
+	for (i = 0; i < n; i++) {
+		if (bootverbose)
+			printf("sysinit: %#x/%#x %s\n", list[i]->subsystem,
+			    list[i]->order, list[i]->name);
+		list[i]->func(list[i]->udata);
+	}
+	panic("mi_startup: the last SYSINIT returned");
+}
+
+void	xen_shutdown(u_int) __dead2;
+
+/*
+ * The end of boot.  There is no console monitor yet, so the kernel powers
+ * the domain off, cleanly, once everything above has run.
+ */
+static void
+boot_complete(void *arg)
+{
+	printf("pvbsd: boot sequence complete, powering off\n");
+	xen_shutdown(0);	/* SHUTDOWN_poweroff */
+}
+SYSINIT(boot_complete, SI_SUB_LAST, SI_ORDER_ANY, boot_complete, NULL);

@@ -1,0 +1,218 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * In-kernel tests of malloc(9), zones, kmem and callout(9), run in the lab
+ * (ktest=all).
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/callout.h>
+#include <sys/errno.h>
+#include <sys/ktest.h>
+#include <sys/malloc.h>
+#include <sys/timetc.h>
+#include <machine/cpufunc.h>
+#include <machine/hypercall.h>
+#include <vm/vm_kern.h>
+#include <vm/vm_page.h>
+
+MALLOC_DEFINE(M_KTEST, "ktest", "in-kernel tests");
+
+/*
+ * Every size class and a few large blocks, written to the last byte; the
+ * type's counters and the free page count come back to where they were.
+ */
+KTEST(malloc_sizes, "malloc and free every size class; counters balance", 0)
+{
+	static const size_t sizes[] = { 1, 16, 17, 100, 512, 2048, 2049,
+	    4096, 12345, 65536 };
+	void *p[nitems(sizes)];
+	u_long inuse, memuse, kva, pages_before;
+	size_t i;
+
+	inuse = M_KTEST->ks_inuse;
+	memuse = M_KTEST->ks_memuse;
+	kva = kva_pages_inuse();
+	for (i = 0; i < nitems(sizes); i++) {
+		p[i] = malloc(sizes[i], M_KTEST, M_NOWAIT | M_ZERO);
+		if (p[i] == NULL) {
+			ktest_fail("malloc(%zu) failed", sizes[i]);
+			return (ENOMEM);
+		}
+		if (((char *)p[i])[sizes[i] - 1] != 0) {
+			ktest_fail("malloc(%zu, M_ZERO) not zeroed", sizes[i]);
+			return (EINVAL);
+		}
+		memset(p[i], 0xa5, sizes[i]);
+	}
+	if (M_KTEST->ks_inuse != inuse + nitems(sizes)) {
+		ktest_fail("ks_inuse %lu, expected %lu", M_KTEST->ks_inuse,
+		    inuse + nitems(sizes));
+		return (EINVAL);
+	}
+	for (i = 0; i < nitems(sizes); i++)
+		free(p[i], M_KTEST);
+	if (M_KTEST->ks_inuse != inuse || M_KTEST->ks_memuse != memuse ||
+	    kva_pages_inuse() != kva) {
+		ktest_fail("after free: %lu allocations, %lu bytes, %lu KVA "
+		    "pages left", M_KTEST->ks_inuse - inuse,
+		    M_KTEST->ks_memuse - memuse, kva_pages_inuse() - kva);
+		return (EINVAL);
+	}
+	/* A large block's pages go back to the page allocator. */
+	pages_before = vm_page_free_count();
+	p[0] = malloc(64 * 1024, M_KTEST, M_WAITOK);
+	free(p[0], M_KTEST);
+	if (vm_page_free_count() != pages_before) {
+		ktest_fail("large block leaked %ld pages",
+		    (long)(pages_before - vm_page_free_count()));
+		return (EINVAL);
+	}
+	return (0);
+}
+
+/* Exhaustion is an error, not a hang: M_NOWAIT returns NULL. */
+KTEST(malloc_exhaustion, "M_NOWAIT gives NULL when memory runs out", 0)
+{
+	void **chain, *p;
+	u_long n, free_before;
+
+	free_before = vm_page_free_count();
+	chain = NULL;
+	for (n = 0; (p = malloc(2048, M_KTEST, M_NOWAIT)) != NULL; n++) {
+		*(void **)p = chain;
+		chain = p;
+	}
+	if (n == 0) {
+		ktest_fail("no allocation succeeded");
+		return (ENOMEM);
+	}
+	while (chain != NULL) {
+		p = chain;
+		chain = *(void **)p;
+		free(p, M_KTEST);
+	}
+	printf("ktest: malloc_exhaustion: %lu blocks of 2 KiB before NULL "
+	    "(%lu pages were free)\n", n, free_before);
+	if (M_KTEST->ks_inuse != 0) {
+		ktest_fail("%lu allocations left", M_KTEST->ks_inuse);
+		return (EINVAL);
+	}
+	/* Empty slabs went back to the page allocator. */
+	if (vm_page_free_count() != free_before) {
+		ktest_fail("%ld pages not returned",
+		    (long)(free_before - vm_page_free_count()));
+		return (EINVAL);
+	}
+	return (0);
+}
+
+static volatile uint64_t callout_test_fired;
+
+static void
+callout_test_func(void *arg)
+{
+	callout_test_fired = nanouptime_ns();
+}
+
+/* Wait for an event with the vCPU blocked in Xen, not spinning. */
+static void
+ktest_block_until(volatile uint64_t *flag, uint64_t limit_ns)
+{
+	register_t s;
+
+	while (*flag == 0 && nanouptime_ns() < limit_ns) {
+		s = intr_disable();
+		if (*flag == 0)
+			(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+		intr_restore(s);
+	}
+}
+
+#define	CALLOUT_TEST_NS		(200 * 1000 * 1000UL)
+#define	CALLOUT_TOLERANCE_NS	(20 * 1000 * 1000UL)
+
+KTEST(callout_200ms, "a 200 ms callout fires on time (timecounter)", 0)
+{
+	struct callout c;
+	struct timespec w0, w1;
+	uint64_t t0, late;
+
+	callout_init(&c);
+	callout_test_fired = 0;
+	nanotime(&w0);
+	printf("ktest: callout_200ms: armed at wall clock %ld.%06ld\n",
+	    (long)w0.tv_sec, w0.tv_nsec / 1000);
+	t0 = nanouptime_ns();
+	callout_reset_ns(&c, CALLOUT_TEST_NS, callout_test_func, NULL);
+	ktest_block_until(&callout_test_fired, t0 + 5 * CALLOUT_TEST_NS);
+	nanotime(&w1);
+	if (callout_test_fired == 0) {
+		callout_stop(&c);
+		ktest_fail("did not fire within 1 s");
+		return (ETIMEDOUT);
+	}
+	printf("ktest: callout_200ms: fired after %lu us at wall clock "
+	    "%ld.%06ld\n", (callout_test_fired - t0) / 1000, (long)w1.tv_sec,
+	    w1.tv_nsec / 1000);
+	if (callout_test_fired - t0 < CALLOUT_TEST_NS) {
+		ktest_fail("fired early, after %lu us",
+		    (callout_test_fired - t0) / 1000);
+		return (EINVAL);
+	}
+	late = callout_test_fired - t0 - CALLOUT_TEST_NS;
+	if (late > CALLOUT_TOLERANCE_NS) {
+		ktest_fail("fired %lu us late", late / 1000);
+		return (EINVAL);
+	}
+	return (0);
+}
+
+static int callout_order[4], callout_norder;
+
+static void
+callout_order_func(void *arg)
+{
+	if (callout_norder < 4)
+		callout_order[callout_norder++] = (int)(uintptr_t)arg;
+}
+
+KTEST(callout_order, "callouts run in deadline order; stop cancels", 0)
+{
+	struct callout c[4];
+	static volatile uint64_t done;
+	uint64_t t0;
+	int i;
+
+	callout_norder = 0;
+	for (i = 0; i < 4; i++)
+		callout_init(&c[i]);
+	callout_reset_ns(&c[0], 30000000, callout_order_func, (void *)3);
+	callout_reset_ns(&c[1], 10000000, callout_order_func, (void *)1);
+	callout_reset_ns(&c[2], 20000000, callout_order_func, (void *)2);
+	callout_reset_ns(&c[3], 15000000, callout_order_func, (void *)9);
+	if (!callout_stop(&c[3]) || callout_stop(&c[3])) {
+		ktest_fail("callout_stop did not report the pending callout");
+		return (EINVAL);
+	}
+	t0 = nanouptime_ns();
+	done = 0;
+	while (callout_norder < 3 && nanouptime_ns() < t0 + 1000000000UL)
+		ktest_block_until(&done, nanouptime_ns() + 5000000);
+	if (callout_norder != 3 || callout_order[0] != 1 ||
+	    callout_order[1] != 2 || callout_order[2] != 3) {
+		ktest_fail("ran %d callouts: %d %d %d", callout_norder,
+		    callout_order[0], callout_order[1], callout_order[2]);
+		return (EINVAL);
+	}
+	if (callout_count() != 0) {
+		ktest_fail("%lu callouts still pending", callout_count());
+		return (EINVAL);
+	}
+	return (0);
+}
