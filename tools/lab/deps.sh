@@ -12,7 +12,7 @@
 
 LAB_PKGS="qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17
 xenstore-utils linux-image-amd64 busybox-static cpio kmod coreutils
-gzip xz-utils zstd file"
+gzip xz-utils zstd"
 
 check_only=0
 [ "$1" = "-n" ] && check_only=1
