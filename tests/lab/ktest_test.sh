@@ -20,8 +20,13 @@ ktest_case pmap_protect_fault "a write to a write-protected kernel page faults a
 ktest_case pmap_bulk "bulk mapping makes at least 32 mmu_update operations per hypercall"
 ktest_case malloc_sizes "malloc and free of every size class balance the type's counters"
 ktest_case malloc_exhaustion "M_NOWAIT returns NULL at exhaustion and empty slabs go back"
-ktest_case callout_200ms "a 200 ms callout fires within 20 ms of its deadline (timecounter)"
+ktest_case callout_200ms "a 200 ms callout fires on time: never early, at most 150 ms late (timecounter)"
 ktest_case callout_order "callouts run in deadline order and callout_stop cancels"
+ktest_case sched_pingpong "two threads ping-pong 10000 times through sleep and wakeup"
+ktest_case fpu_separate "the FPU state of two threads stays separate (lazy switch)"
+ktest_case mutex_exclusion "a sleep mutex excludes three threads that yield while holding it"
+ktest_case sleep_timeout "tsleep with a timeout returns EWOULDBLOCK after 50 ms"
+ktest_case thread_exit_reaps "exited threads give back their stacks and memory"
 
 atf_test_case callout_vs_dom0
 callout_vs_dom0_head() {
@@ -74,6 +79,11 @@ atf_init_test_cases() {
 	atf_add_test_case malloc_exhaustion
 	atf_add_test_case callout_200ms
 	atf_add_test_case callout_order
+	atf_add_test_case sched_pingpong
+	atf_add_test_case fpu_separate
+	atf_add_test_case mutex_exclusion
+	atf_add_test_case sleep_timeout
+	atf_add_test_case thread_exit_reaps
 	atf_add_test_case callout_vs_dom0
 	atf_add_test_case all_passed
 	atf_add_test_case pmap_boot

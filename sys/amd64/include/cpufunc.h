@@ -29,5 +29,6 @@ cpu_spinwait(void)
  */
 register_t	intr_disable(void);
 void		intr_restore(register_t);
+bool		intr_masked(void);
 
 #endif /* !_MACHINE_CPUFUNC_H_ */

@@ -54,3 +54,9 @@ intr_restore(register_t s)
 	if (v->evtchn_upcall_pending)
 		(void)HYPERVISOR_xen_version(XENVER_version, NULL);
 }
+
+bool
+intr_masked(void)
+{
+	return (intr_vcpu()->evtchn_upcall_mask != 0);
+}

@@ -71,6 +71,7 @@ hypercall_page:
 
 	.section .bss.stack, "aw", @nobits
 	.p2align 12
+	.globl	boot_stack
 boot_stack:
 	.skip	16384
 boot_stack_top:

@@ -25,6 +25,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/ksyms.h>
+#include <sys/proc.h>
 #include <machine/frame.h>
 #include <machine/hypercall.h>
 #include <machine/trap.h>
@@ -87,6 +88,9 @@ int	(*trap_dna_hook)(struct trapframe *);
 int	(*trap_pfault_hook)(struct trapframe *, u_long);
 
 u_long	trap_counts[T_FAILSAFE + 1];
+extern bool sched_need_resched;
+
+#define	PSL_I		0x200	/* RFLAGS.IF: events were enabled */
 
 /* Recovery address for a kernel access that may fault (support.S). */
 u_long	trap_onfault;
@@ -202,8 +206,17 @@ trap(struct trapframe *tf)
 		trap_counts[tf->tf_trapno]++;
 	switch (tf->tf_trapno) {
 	case T_UPCALL:
+		curthread->td_intr++;
 		if (trap_upcall_hook != NULL)
 			trap_upcall_hook(tf);
+		curthread->td_intr--;
+		/*
+		 * A handler woke a more urgent thread: switch now, unless
+		 * the interrupted code had events masked (it may be in the
+		 * middle of a scheduler or allocator operation).
+		 */
+		if (sched_need_resched && (tf->tf_rflags & PSL_I) != 0)
+			sched_preempt_check();
 		return;
 	case T_FAILSAFE:
 		/* A segment reload failed; we use none, so just go on. */

@@ -1,0 +1,290 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * Kernel threads and the scheduler.
+ *
+ * One run queue per priority (0 most urgent .. PRI_IDLE), FIFO within a
+ * priority, and a bitmap of the non-empty queues: picking the next thread
+ * is a find-first-set.  A thread runs until it sleeps, blocks on a mutex,
+ * yields or exits, or until a more urgent thread becomes runnable: a
+ * wakeup from thread context switches at once (when not in a critical
+ * section); one from an interrupt handler sets sched_need_resched, and
+ * trap() switches on the way out of the upcall if the interrupted code
+ * had events enabled.  Equal priorities share the vCPU in 10 ms slices.
+ *
+ * The boot context becomes thread0.  The idle thread runs at PRI_IDLE and
+ * blocks the vCPU in Xen (SCHEDOP_block) when nothing else can run, so an
+ * idle domain costs the host nothing.  A thread that exits is put on a
+ * zombie list and freed by the next thread to run, off its stack.
+ *
+ * Every scheduler structure is protected by masking events.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/callout.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
+#include <sys/proc.h>
+#include <machine/cpufunc.h>
+
+MALLOC_DEFINE(M_THREAD, "thread", "kernel threads");
+
+#define	KSTACK_SIZE	(4 * PAGE_SIZE)
+#define	SCHED_SLICE_NS	(10 * 1000 * 1000)
+
+struct thread thread0;
+struct thread *curthread = &thread0;
+static struct thread *idlethread;
+static TAILQ_HEAD(, thread) sched_runq[PRI_NQS];
+static u_long sched_runq_bits;
+static TAILQ_HEAD(, thread) thread_all = TAILQ_HEAD_INITIALIZER(thread_all);
+static TAILQ_HEAD(, thread) thread_zombies =
+    TAILQ_HEAD_INITIALIZER(thread_zombies);
+static struct callout sched_slice;
+static int thread_nextid = 1;
+static bool sched_ready;
+bool sched_need_resched;
+u_long sched_switches;
+u_long sched_preemptions;
+
+extern char boot_stack[];
+
+void
+sched_add(struct thread *td)
+{
+	KASSERT(td->td_pri >= 0 && td->td_pri < PRI_NQS,
+	    ("sched_add: %s: priority %d", td->td_name, td->td_pri));
+	td->td_state = TDS_RUNQ;
+	TAILQ_INSERT_TAIL(&sched_runq[td->td_pri], td, td_runq);
+	sched_runq_bits |= 1UL << td->td_pri;
+}
+
+void
+sched_rem(struct thread *td)
+{
+	TAILQ_REMOVE(&sched_runq[td->td_pri], td, td_runq);
+	if (TAILQ_EMPTY(&sched_runq[td->td_pri]))
+		sched_runq_bits &= ~(1UL << td->td_pri);
+}
+
+static struct thread *
+sched_choose(void)
+{
+	struct thread *td;
+
+	if (sched_runq_bits == 0)
+		return (NULL);
+	td = TAILQ_FIRST(&sched_runq[__builtin_ctzl(sched_runq_bits)]);
+	sched_rem(td);
+	return (td);
+}
+
+/* Make a sleeping or blocked thread runnable; events masked. */
+void
+setrunnable(struct thread *td)
+{
+	sched_add(td);
+	if (td->td_pri < curthread->td_pri)
+		sched_need_resched = true;
+}
+
+/* Free what exited threads left; never called on a zombie's stack. */
+static void
+thread_reap(void)
+{
+	struct thread *td;
+
+	while ((td = TAILQ_FIRST(&thread_zombies)) != NULL) {
+		TAILQ_REMOVE(&thread_zombies, td, td_runq);
+		cpu_thread_free(td);
+		free(td, M_THREAD);
+	}
+}
+
+/*
+ * Switch to the most urgent runnable thread.  The caller has masked
+ * events and set curthread's state (back on the run queue, asleep,
+ * blocked or dead).
+ */
+void
+mi_switch(void)
+{
+	struct thread *old = curthread, *new;
+
+	KASSERT(intr_masked(), ("mi_switch with events on"));
+	sched_need_resched = false;
+	new = sched_choose();
+	KASSERT(new != NULL, ("mi_switch: nothing to run, not even idle"));
+	if (new == old) {
+		new->td_state = TDS_RUNNING;
+		return;
+	}
+	new->td_state = TDS_RUNNING;
+	new->td_switches++;
+	sched_switches++;
+	curthread = new;
+	cpu_switch_md(old, new);
+	/* Back on 'old', later. */
+	if (!TAILQ_EMPTY(&thread_zombies) && curthread != idlethread)
+		thread_reap();
+}
+
+void
+sched_yield(void)
+{
+	register_t s;
+
+	s = intr_disable();
+	sched_add(curthread);
+	mi_switch();
+	intr_restore(s);
+}
+
+/* Called where preemption is safe: switch if someone more urgent waits. */
+void
+sched_preempt_check(void)
+{
+	register_t s;
+
+	if (!sched_need_resched || curthread->td_critnest != 0 ||
+	    curthread->td_intr != 0 || !sched_ready)
+		return;
+	s = intr_disable();
+	if (sched_need_resched) {
+		sched_preemptions++;
+		sched_add(curthread);
+		mi_switch();
+	}
+	intr_restore(s);
+}
+
+void
+critical_enter(void)
+{
+	curthread->td_critnest++;
+}
+
+void
+critical_exit(void)
+{
+	KASSERT(curthread->td_critnest > 0, ("critical_exit: not entered"));
+	if (--curthread->td_critnest == 0)
+		sched_preempt_check();
+}
+
+/* Every 10 ms while threads of the running priority wait: rotate. */
+static void
+sched_slice_tick(void *arg)
+{
+	if (sched_runq_bits != 0 &&
+	    __builtin_ctzl(sched_runq_bits) <= curthread->td_pri &&
+	    curthread != idlethread)
+		sched_need_resched = true;
+	callout_reset_ns(&sched_slice, SCHED_SLICE_NS, sched_slice_tick,
+	    NULL);
+}
+
+/* First code of every new thread (from fork_trampoline). */
+void
+thread_start(void (*func)(void *), void *arg)
+{
+	thread_reap();
+	intr_restore(0);		/* switched to with events masked */
+	func(arg);
+	thread_exit();
+}
+
+int
+thread_create(void (*func)(void *), void *arg, int pri, const char *name,
+    struct thread **tdp)
+{
+	struct thread *td;
+	register_t s;
+	int error;
+
+	if (pri < PRI_MIN || pri > PRI_IDLE)
+		return (EINVAL);
+	td = malloc(sizeof(*td), M_THREAD, M_NOWAIT | M_ZERO);
+	if (td == NULL)
+		return (ENOMEM);
+	if ((error = cpu_thread_alloc(td, KSTACK_SIZE)) != 0) {
+		free(td, M_THREAD);
+		return (error);
+	}
+	strlcpy(td->td_name, name, sizeof(td->td_name));
+	td->td_pri = pri;
+	callout_init(&td->td_slpcallout);
+	cpu_thread_setup(td, func, arg);
+	s = intr_disable();
+	td->td_tid = thread_nextid++;
+	TAILQ_INSERT_TAIL(&thread_all, td, td_alllist);
+	setrunnable(td);
+	intr_restore(s);
+	if (tdp != NULL)
+		*tdp = td;
+	sched_preempt_check();
+	return (0);
+}
+
+void
+thread_exit(void)
+{
+	struct thread *td = curthread;
+
+	KASSERT(td != &thread0 && td != idlethread,
+	    ("thread_exit: %s may not exit", td->td_name));
+	(void)intr_disable();
+	fpu_thread_exit(td);
+	TAILQ_REMOVE(&thread_all, td, td_alllist);
+	td->td_state = TDS_DEAD;
+	TAILQ_INSERT_TAIL(&thread_zombies, td, td_runq);
+	mi_switch();
+	panic("thread_exit: a dead thread ran again");
+}
+
+static void
+idle_loop(void *arg)
+{
+	for (;;) {
+		(void)intr_disable();
+		thread_reap();
+		if (sched_runq_bits == 0) {
+			cpu_idle();	/* returns with events on */
+			continue;
+		}
+		sched_add(curthread);
+		mi_switch();
+		intr_restore(0);
+	}
+}
+
+static void
+sched_init(void *arg)
+{
+	int i;
+
+	for (i = 0; i < PRI_NQS; i++)
+		TAILQ_INIT(&sched_runq[i]);
+	strlcpy(thread0.td_name, "thread0", sizeof(thread0.td_name));
+	thread0.td_pri = PRI_KERN;
+	thread0.td_state = TDS_RUNNING;
+	thread0.td_kstack = (vm_offset_t)boot_stack;
+	thread0.td_kstack_size = 16384;
+	callout_init(&thread0.td_slpcallout);
+	TAILQ_INSERT_TAIL(&thread_all, &thread0, td_alllist);
+	if (thread_create(idle_loop, NULL, PRI_IDLE, "idle", &idlethread) != 0)
+		panic("sched_init: cannot create the idle thread");
+	callout_init(&sched_slice);
+	callout_reset_ns(&sched_slice, SCHED_SLICE_NS, sched_slice_tick,
+	    NULL);
+	sched_ready = true;
+	printf("sched: %d priorities, 10 ms slices, idle blocks in Xen\n",
+	    PRI_NQS);
+}
+SYSINIT(sched, SI_SUB_SCHED, SI_ORDER_FIRST, sched_init, NULL);
