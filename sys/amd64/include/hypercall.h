@@ -29,10 +29,16 @@
 
 extern char hypercall_page[];
 
+/* Hypercalls made, by number (a multicall's entries count as one). */
+#define	XEN_NHYPERCALLS	64
+extern u_long xen_hypercall_count[XEN_NHYPERCALLS];
+
 #define	_HYPERCALL_STUB(n)	"call hypercall_page + " __XSTRING(n) " * 32"
+#define	_HYPERCALL_COUNT(n)	(xen_hypercall_count[(n)]++)
 
 #define	_hypercall1(n, a1) ({						\
 	long __r;							\
+	_HYPERCALL_COUNT(n);						\
 	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
 	__asm __volatile(_HYPERCALL_STUB(n)				\
 	    : "=a" (__r), "+r" (__a1)					\
@@ -42,6 +48,7 @@ extern char hypercall_page[];
 
 #define	_hypercall2(n, a1, a2) ({					\
 	long __r;							\
+	_HYPERCALL_COUNT(n);						\
 	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
 	register u_long __a2 __asm("rsi") = (u_long)(a2);		\
 	__asm __volatile(_HYPERCALL_STUB(n)				\
@@ -52,6 +59,7 @@ extern char hypercall_page[];
 
 #define	_hypercall3(n, a1, a2, a3) ({					\
 	long __r;							\
+	_HYPERCALL_COUNT(n);						\
 	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
 	register u_long __a2 __asm("rsi") = (u_long)(a2);		\
 	register u_long __a3 __asm("rdx") = (u_long)(a3);		\
@@ -63,6 +71,7 @@ extern char hypercall_page[];
 
 #define	_hypercall4(n, a1, a2, a3, a4) ({				\
 	long __r;							\
+	_HYPERCALL_COUNT(n);						\
 	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
 	register u_long __a2 __asm("rsi") = (u_long)(a2);		\
 	register u_long __a3 __asm("rdx") = (u_long)(a3);		\
@@ -76,6 +85,7 @@ extern char hypercall_page[];
 
 #define	_hypercall5(n, a1, a2, a3, a4, a5) ({				\
 	long __r;							\
+	_HYPERCALL_COUNT(n);						\
 	register u_long __a1 __asm("rdi") = (u_long)(a1);		\
 	register u_long __a2 __asm("rsi") = (u_long)(a2);		\
 	register u_long __a3 __asm("rdx") = (u_long)(a3);		\

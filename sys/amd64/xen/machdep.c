@@ -41,6 +41,7 @@
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
 #include <machine/hypercall.h>
+#include <machine/mmu_batch.h>
 #include <machine/pmap.h>
 #include <machine/trap.h>
 #include <machine/xen.h>
@@ -57,6 +58,7 @@ void	xen_start(start_info_t *, u_long) __dead2;
 void	xencons_early_attach(void);
 
 start_info_t xen_start_info;
+u_long xen_hypercall_count[XEN_NHYPERCALLS];
 shared_info_t *HYPERVISOR_shared_info;
 u_long xen_boot_end;
 
@@ -241,3 +243,41 @@ xen_start(start_info_t *si, u_long entry_rsp)
 
 	mi_startup();
 }
+
+/* A dmesg-style account of the hypercalls boot made, by kind. */
+static void
+xen_hypercall_report(void *arg)
+{
+	static const struct {
+		int		 nr;
+		const char	*name;
+	} names[] = {
+		{ __HYPERVISOR_set_trap_table, "set_trap_table" },
+		{ __HYPERVISOR_mmu_update, "mmu_update" },
+		{ __HYPERVISOR_mmuext_op, "mmuext_op" },
+		{ __HYPERVISOR_multicall, "multicall" },
+		{ __HYPERVISOR_update_va_mapping, "update_va_mapping" },
+		{ __HYPERVISOR_stack_switch, "stack_switch" },
+		{ __HYPERVISOR_fpu_taskswitch, "fpu_taskswitch" },
+		{ __HYPERVISOR_sched_op, "sched_op" },
+		{ __HYPERVISOR_event_channel_op, "event_channel_op" },
+		{ __HYPERVISOR_vcpu_op, "vcpu_op" },
+		{ __HYPERVISOR_xen_version, "xen_version" },
+		{ __HYPERVISOR_callback_op, "callback_op" },
+		{ __HYPERVISOR_memory_op, "memory_op" },
+	};
+	u_int i;
+
+	printf("hypercalls:");
+	for (i = 0; i < nitems(names); i++)
+		if (xen_hypercall_count[names[i].nr] != 0)
+			printf(" %s %lu", names[i].name,
+			    xen_hypercall_count[names[i].nr]);
+	printf("\n");
+	printf("mmu: %lu page-table updates and %lu extended ops in %lu "
+	    "hypercalls (%lu multicalls), %lu refused\n", mmu_stats.ms_updates,
+	    mmu_stats.ms_extops, mmu_stats.ms_hypercalls,
+	    mmu_stats.ms_multicalls, mmu_stats.ms_errors);
+}
+SYSINIT(xen_hypercalls, SI_SUB_LAST, SI_ORDER_FIRST, xen_hypercall_report,
+    NULL);

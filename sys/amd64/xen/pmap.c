@@ -273,9 +273,21 @@ pmap_bootstrap(u_long first_free)
 	/* Give the scratch page its own frame back before Xen validates. */
 	(void)pmap_scratch_map(((u_long)pmap_scratch - KERNBASE) >> PAGE_SHIFT);
 
+	/*
+	 * Pin the new tables bottom-up -- Xen validates each (every frame
+	 * it maps must be ours, no table writable anywhere) and keeps its
+	 * type for as long as it is pinned -- then link the L3 into our L4.
+	 */
+	for (i = 0; i < nl1; i++)
+		mmu_batch_ext(&pmap_batch, MMUEXT_PIN_L1_TABLE,
+		    pfn_to_mfn(tab0 + 1 + nl2 + i), 0);
+	for (i = 0; i < nl2; i++)
+		mmu_batch_ext(&pmap_batch, MMUEXT_PIN_L2_TABLE,
+		    pfn_to_mfn(tab0 + 1 + i), 0);
+	mmu_batch_ext(&pmap_batch, MMUEXT_PIN_L3_TABLE, pfn_to_mfn(tab0), 0);
 	mmu_batch_update(&pmap_batch, kernel_pmap->pm_l4_ma + DMAP_SLOT * 8,
 	    ((uint64_t)pfn_to_mfn(tab0) << PAGE_SHIFT) | PTE_TABLE);
-	pmap_flush("linking the direct map");
+	pmap_flush("pinning and linking the direct map");
 	pmap_dmap_ready = true;
 
 	/* Drop the writable alias of the unused bootstrap tail. */
@@ -307,12 +319,13 @@ pmap_bootstrap(u_long first_free)
 }
 
 /*
- * A new, zeroed page-table page: queued to become read-only in the direct
- * map (and its stale writable TLB entry flushed) before the caller queues
- * the entry that links it.  NULL when memory is exhausted.
+ * A new, zeroed page-table page of the given level (1 for an L1): queued
+ * to become read-only in the direct map (and its stale writable TLB entry
+ * flushed), then pinned, before the caller queues the entry that links it.
+ * NULL when memory is exhausted.
  */
 static vm_page_t
-pmap_alloc_table(void)
+pmap_alloc_table(int level)
 {
 	vm_offset_t dva;
 	vm_page_t m;
@@ -326,6 +339,8 @@ pmap_alloc_table(void)
 	    ((uint64_t)pfn_to_mfn(atop(m->phys_addr)) << PAGE_SHIFT) | PG_V |
 	    PG_A | PG_NX);
 	mmu_batch_ext(&pmap_batch, MMUEXT_INVLPG_LOCAL, dva, 0);
+	mmu_batch_ext(&pmap_batch, MMUEXT_PIN_L1_TABLE + level - 1,
+	    pfn_to_mfn(atop(m->phys_addr)), 0);
 	vm_page_set_state(m, VM_PAGE_PTABLE);
 	pmap_stats.ps_tables++;
 	return (m);
@@ -351,7 +366,8 @@ pmap_growkernel(vm_offset_t va)
 		e = t[PT_INDEX(va, shift)];
 		if ((e & PG_V) != 0)
 			continue;
-		if ((m = pmap_alloc_table()) == NULL) {
+		/* An entry in a table at 'shift' links a lower level. */
+		if ((m = pmap_alloc_table(shift == L3_SHIFT ? 2 : 1)) == NULL) {
 			(void)mmu_batch_flush(&pmap_batch);
 			intr_restore(s);
 			return (ENOMEM);
