@@ -29,6 +29,15 @@ LAB_OUT=/lab/out
 LAB_RUN=/lab/run
 LAB_CONSDIR=/var/log/xen/console
 
+# Sleeps without a fork: a read with a timeout on a FIFO nobody writes.
+[ -p /run/lab-nap ] || mkfifo /run/lab-nap 2>/dev/null
+exec 9<>/run/lab-nap
+
+# lab__nap SECS: sleep (fractions allowed)
+lab__nap() {
+	read -r -t "$1" _ <&9
+}
+
 lab_emit() {
 	printf '@lab:%s\n' "$*" >&3
 }
@@ -81,7 +90,7 @@ lab_dom0() {
 }
 
 lab_domid() {
-	xl domid "$1" 2>/dev/null
+	cat "$LAB_RUN/$1/domid" 2>/dev/null || xl domid "$1" 2>/dev/null
 }
 
 # lab_console_log GUEST: path of GUEST's console log in dom0
@@ -151,16 +160,33 @@ lab_create() {
 	lab__firstbyte "$name" &
 	lab__stream "$name" &
 	n=0
-	until lab_domid "$name" >"$d/domid"; do
+	until lab__xldomid "$name" >"$d/domid"; do
 		if ! lab__alive "$name"; then
 			lab_log "$name: xl create failed"
 			return 1
 		fi
 		n=$((n + 1))
-		[ $n -gt 600 ] && { lab_log "$name: no domain after 30 s"; return 1; }
-		usleep 50000
+		[ $n -gt 1200 ] && { lab_log "$name: no domain after 60 s"; return 1; }
+		lab__nap 0.05
 	done
 	return 0
+}
+
+# The domain id once xl has built and started the domain: xl create -F
+# says "Waiting for domain NAME (domid N) to die".  No fork.
+lab__xldomid() {
+	local l
+	[ -f "$LAB_RUN/$1/xl.log" ] || return 1
+	while IFS= read -r l; do
+		case "$l" in
+		"Waiting for domain $1 (domid "*)
+			l=${l#*(domid }
+			echo "${l%%)*}"
+			return 0
+			;;
+		esac
+	done <"$LAB_RUN/$1/xl.log"
+	return 1
 }
 
 # Note the time of the guest's first console byte (xenconsoled's log).
@@ -171,7 +197,7 @@ lab__firstbyte() {
 			lab_now >"$d/tfirst"
 			return 0
 		fi
-		usleep 20000
+		lab__nap 0.02
 	done
 	[ -s "$log" ] && lab_now >"$d/tfirst"
 }
@@ -181,7 +207,8 @@ lab__firstbyte() {
 lab_tty() {
 	local id tty n=0 lim=$((${2:-10} * 20))
 	while lab__alive "$1" && [ $n -lt $lim ]; do
-		id=$(lab_domid "$1")
+		id=
+		[ -s "$LAB_RUN/$1/domid" ] && read -r id <"$LAB_RUN/$1/domid"
 		if [ -n "$id" ]; then
 			tty=$(xenstore-read "/local/domain/$id/console/tty" \
 			    2>/dev/null)
@@ -191,7 +218,7 @@ lab_tty() {
 			fi
 		fi
 		n=$((n + 1))
-		usleep 50000
+		lab__nap 0.05
 	done
 	return 1
 }
@@ -242,7 +269,7 @@ lab_wait_console() {
 			lab_log "$name: /$re/ not seen within $secs s"
 			return 1
 		fi
-		usleep 100000
+		lab__nap 0.1
 	done
 }
 
@@ -291,7 +318,7 @@ lab_wait_first() {
 		lab__alive "$name" || return 2
 		n=$((n + 1))
 		[ $n -gt $((secs * 20)) ] && return 1
-		usleep 50000
+		lab__nap 0.05
 	done
 	return 0
 }
@@ -321,7 +348,9 @@ lab_wait_end() {
 		secs=$(lab__remaining "${2:-}")
 		t=$(( $(lab_now) + secs * 100 ))
 		while lab__alive "$name"; do
-			if grep -q 'reason code 2 ' "$d/xl.log"; then
+			n=$((n + 1))
+			if [ $((n % 10)) = 0 ] &&
+			    grep -q 'reason code 2 ' "$d/xl.log"; then
 				# xl keeps a suspended guest: finish it
 				xl destroy "$name" >>"$d/xl.log" 2>&1
 				break
@@ -332,10 +361,11 @@ lab_wait_end() {
 				xl destroy "$name" >>"$d/xl.log" 2>&1
 				break
 			fi
-			usleep 100000
+			lab__nap 0.1
 		done
+		n=0
 		while lab__alive "$name" && [ $n -lt 100 ]; do
-			usleep 100000
+			lab__nap 0.1
 			n=$((n + 1))
 		done
 		[ -f "$d/end" ] || lab__reason "$d" >"$d/end"
@@ -444,7 +474,7 @@ lab_run_scenario() {
 			lab__killtree $pid
 			break
 		fi
-		usleep 100000
+		lab__nap 0.1
 	done
 	wait $pid 2>/dev/null
 	[ -f "$sdir/script.rc" ] || echo 124 >"$sdir/script.rc"
@@ -481,7 +511,7 @@ lab_run_scenario() {
 	for g in $(cat "$sdir/guests" 2>/dev/null); do
 		n=0
 		while [ ! -f "$LAB_RUN/$g/streamed" ] && [ $n -lt 20 ]; do
-			usleep 50000
+			lab__nap 0.05
 			n=$((n + 1))
 		done
 	done
