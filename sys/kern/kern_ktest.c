@@ -59,7 +59,8 @@ ktest_run(const char *list)
 	passed = failed = 0;
 	SET_FOREACH(ktp, ktest_set) {
 		kt = *ktp;
-		if (all ? (kt->kt_flags & KTEST_CRASHES) != 0 :
+		if (all ? (kt->kt_flags &
+		    (KTEST_CRASHES | KTEST_EXPLICIT)) != 0 :
 		    !ktest_listed(list, kt->kt_name))
 			continue;
 		printf("ktest: %s: running (%s)\n", kt->kt_name, kt->kt_desc);

@@ -17,7 +17,8 @@
  *	ktest: <name>: FAIL: <reason>
  *
  * which the lab tests match.  A test flagged KTEST_CRASHES ends the domain
- * on purpose (it checks fault reporting) and runs only when named.
+ * on purpose (it checks fault reporting), one flagged KTEST_EXPLICIT needs
+ * dom0 to play its part (a lab scenario); both run only when named.
  */
 struct ktest {
 	const char	*kt_name;
@@ -26,7 +27,8 @@ struct ktest {
 	int		 kt_flags;
 };
 
-#define	KTEST_CRASHES	0x01
+#define	KTEST_CRASHES	0x01	/* ends the domain on purpose */
+#define	KTEST_EXPLICIT	0x02	/* needs the other end's help: only by name */
 
 #define	KTEST(name, desc, flags)					\
 	static int ktest_fn_##name(void);				\
