@@ -21,7 +21,7 @@ OBJTOP?=	${SRCTOP}/obj
 
 KERNEL_DIR=	sys/amd64/conf
 TEST_DIRS=	tests/sys/kern tests/sys/xen tests/sys/vm tests/sys/amd64 \
-		tests/lab
+		tests/share/man tests/lab
 SUBDIRS=	${KERNEL_DIR} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk
