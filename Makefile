@@ -6,7 +6,7 @@
 # pvbsd top-level Makefile (bmake).  On a fresh machine run `make' (GNU
 # make): GNUmakefile installs what is missing and hands over to bmake.
 #
-#   all      the kernel and the host test programs
+#   all      the kernel, the modules and the host test programs
 #   kernel   obj/boot/kernel/kernel only
 #   run      boot pvbsd in the Xen lab with the console on this terminal
 #   test     every test (host unit tests, man lint, lab tests) through
@@ -20,9 +20,11 @@ OBJTOP?=	${SRCTOP}/obj
 .export SRCTOP OBJTOP
 
 KERNEL_DIR=	sys/amd64/conf
-TEST_DIRS=	tests/sys/kern tests/sys/xen tests/sys/vm tests/sys/amd64 \
-		tests/share/man tests/lab
-SUBDIRS=	${KERNEL_DIR} ${TEST_DIRS}
+# Loadable modules (share/mk/kmod.mk), installed next to the kernel.
+MODULE_DIRS=	sys/modules/ktest_example
+TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/xen \
+		tests/sys/vm tests/sys/amd64 tests/share/man tests/lab
+SUBDIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk
 
@@ -54,7 +56,7 @@ test: all ${OBJTOP}/tests/Kyuafile .PHONY
 
 # Longer fuzzing than `make test' does; stops at the first finding, which
 # is left as crash-* in the fuzzer's object directory.
-FUZZ_DIRS=	tests/sys/xen
+FUZZ_DIRS=	tests/sys/xen tests/sys/kern/linker
 FUZZ_TIME?=	600
 
 fuzz: .PHONY

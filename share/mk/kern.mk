@@ -20,20 +20,8 @@ KERNEL?=	kernel
 IDENT?=		PVBSD
 OBJS=		${SRCS:N*.h:R:S/$/.o/}
 
-KERN_INCLUDE=	${OBJTOP}/include
-KERN_CFLAGS=	-target x86_64-unknown-none-elf -std=gnu11 -O2 \
-		-ffreestanding -nostdinc -fno-common -fno-strict-aliasing \
-		-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
-		-msoft-float -mcmodel=kernel -fno-pic -fno-pie \
-		-fno-stack-protector -fno-omit-frame-pointer \
-		-fno-asynchronous-unwind-tables \
-		-Wall -Wextra -Werror -Wno-unused-parameter \
-		-Wno-sign-compare -Wmissing-prototypes -Wstrict-prototypes \
-		-Wno-missing-field-initializers \
-		-D_KERNEL -DINVARIANTS \
-		-D__XEN_INTERFACE_VERSION__=0x00040e00 \
-		-DPVBSD_VERSION=\"${PVBSD_VERSION}\" -DPVBSD_IDENT=\"${IDENT}\" \
-		-I${.OBJDIR} -I${SRCTOP}/sys -I${KERN_INCLUDE}
+.include "kern.flags.mk"
+
 CFLAGS=		${KERN_CFLAGS} ${COPTS}
 AFLAGS=		-D__ASSEMBLY__
 
@@ -44,12 +32,6 @@ all: ${KERNEL} ${OBJTOP}/boot/kernel/${KERNEL}
 
 # Headers in SRCS are generated (kobj.mk): build them before compiling.
 ${OBJS}: ${KERN_INCLUDE}/.links ${SRCS:M*.h}
-
-${KERN_INCLUDE}/.links:
-	@mkdir -p ${KERN_INCLUDE}
-	ln -sfn ${SRCTOP}/sys/amd64/include ${KERN_INCLUDE}/machine
-	ln -sfn ${XEN_INCLUDE} ${KERN_INCLUDE}/xen
-	@touch ${.TARGET}
 
 ${KERNEL}: ${OBJS} ${LDSCRIPT}
 	${LD} ${KERN_LDFLAGS} -o ${.TARGET} ${OBJS}
