@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/kobj.h>
 #include "animal_if.h"
@@ -419,6 +420,64 @@ ATF_TC_BODY(method_type_checked, tc)
 	    "snippet.out"));
 }
 
+/*
+ * The generator: -h and -c write only what they are asked for, and a
+ * malformed interface is an error that writes nothing.
+ */
+static int
+try_generate(const char *text, const char *opt)
+{
+	char cmd[2048];
+	FILE *f;
+
+	f = fopen("gen_if.m", "w");
+	ATF_REQUIRE(f != NULL);
+	fputs(text, f);
+	fclose(f);
+	unlink("gen_if.h");
+	unlink("gen_if.c");
+	snprintf(cmd, sizeof(cmd), "%s -f %s/tools/kobj/makeobjops.awk "
+	    "gen_if.m %s 2>gen.err", AWK, SRCTOP, opt);
+	return (system(cmd));
+}
+
+ATF_TC_WITHOUT_HEAD(generator);
+ATF_TC_BODY(generator, tc)
+{
+	static const char *bad[] = {
+		"METHOD int f { kobj_t o; };\n",		/* no INTERFACE */
+		"INTERFACE x;\nMETHOD int f { kobj_t o; ",	/* unterminated */
+		"INTERFACE x;\nMETHOD int f { };\n",		/* no object */
+		"INTERFACE x;\nMETHOD int f { int a[2]; };\n",	/* array */
+		"INTERFACE x;\nCODE { \"}\n };\n",		/* bad string */
+		"INTERFACE x;\nMETHOD int f { kobj_t o; } DEFAULT;\n",
+		"INTERFACE x;\nMETHOD int f { kobj_t o; } BOGUS g;\n",
+		"INTERFACE x;\nMETHOD int f { kobj_t o; };\n\
+METHOD int f { kobj_t o; };\n",				/* twice */
+		"INTERFACE x;\nINTERFACE y;\n",
+		"INTERFACE x;\nGARBAGE\n",
+		"INTERFACE x;\n/* unterminated comment\n",
+	};
+	const char *good = "INTERFACE x;\nMETHOD int f { kobj_t o; };\n";
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ATF_CHECK_MSG(try_generate(bad[i], "") != 0,
+		    "accepted bad input %zu", i);
+		ATF_CHECK_MSG(access("gen_if.h", F_OK) != 0 &&
+		    access("gen_if.c", F_OK) != 0,
+		    "wrote output for bad input %zu", i);
+		ATF_CHECK(atf_utils_grep_file("gen_if.m:[0-9]+: ", "gen.err"));
+	}
+	ATF_CHECK_EQ(try_generate(good, "-h"), 0);
+	ATF_CHECK(access("gen_if.h", F_OK) == 0 && access("gen_if.c", F_OK) != 0);
+	ATF_CHECK(atf_utils_grep_file("^X_F\\(kobj_t o\\)$", "gen_if.h"));
+	ATF_CHECK_EQ(try_generate(good, "-c"), 0);
+	ATF_CHECK(access("gen_if.c", F_OK) == 0 && access("gen_if.h", F_OK) != 0);
+	ATF_CHECK(atf_utils_grep_file("kobj_error_method", "gen_if.c"));
+	ATF_CHECK(try_generate(good, "-x") != 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, dispatch);
@@ -429,5 +488,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, refcounts);
 	ATF_TP_ADD_TC(tp, create_nowait_fails);
 	ATF_TP_ADD_TC(tp, method_type_checked);
+	ATF_TP_ADD_TC(tp, generator);
 	return (atf_no_error());
 }
