@@ -84,6 +84,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/ksyms.h>
 #include <sys/malloc.h>
 #include <sys/stdarg.h>
 #include <machine/pmap.h>
@@ -1191,5 +1192,12 @@ link_elf_obj_kmem_protect(void *arg, void *base, uintptr_t addr,
 {
 	pmap_protect(kernel_pmap, addr, addr + size, prot);
 	return (0);
+}
+
+/* The kernel's own symbols; the kernel linker adds earlier modules. */
+int
+link_elf_obj_ksyms_lookup(void *arg, const char *name, uintptr_t *valp)
+{
+	return (ksyms_lookup_name(&ksyms_kernel, name, valp));
 }
 #endif /* _KERNEL */

@@ -129,6 +129,7 @@ int	link_elf_obj_section(const struct link_elf_obj *, const char *,
 int	link_elf_obj_kmem_alloc(void *, size_t, void **, uintptr_t *);
 void	link_elf_obj_kmem_free(void *, void *, uintptr_t, size_t);
 int	link_elf_obj_kmem_protect(void *, void *, uintptr_t, size_t, int);
+int	link_elf_obj_ksyms_lookup(void *, const char *, uintptr_t *);
 #endif
 
 #endif /* !_SYS_LINKER_H_ */

@@ -600,20 +600,20 @@ ATF_TC_BODY(weak_undefined, tc)
 	{
 		Elf64_Shdr *rs;
 		Elf64_Rela *r;
+		Elf64_Sym *syms;
 		uintptr_t text;
-		size_t i, n, nzero;
-		Elf64_Sym *start;
+		size_t i, n, nzero, start;
 
-		start = find_symbol(img, "__start_set_sysinit_set");
+		syms = (Elf64_Sym *)(img +
+		    shdr(img, find_type(img, SHT_SYMTAB))->sh_offset);
+		start = find_symbol(img, "__start_set_sysinit_set") - syms;
 		ATF_REQUIRE(link_elf_obj_section(&eo, ".text", &text,
 		    &n) == 0);
 		rs = sec(img, ".rela.text");
 		r = (Elf64_Rela *)(img + rs->sh_offset);
 		n = rs->sh_size / sizeof(*r);
 		for (i = nzero = 0; i < n; i++) {
-			if (&((Elf64_Sym *)(img + shdr(img,
-			    find_type(img, SHT_SYMTAB))->sh_offset))
-			    [ELF64_R_SYM(r[i].r_info)] != start)
+			if (ELF64_R_SYM(r[i].r_info) != start)
 				continue;
 			ATF_CHECK_EQ(rd32(&eo, text + r[i].r_offset), 0);
 			nzero++;
