@@ -12,13 +12,15 @@
  * every SYSINIT in the kernel in (subsystem, order) order -- see
  * <sys/kernel.h> for the list -- and ends the boot: in-kernel tests and
  * "boot complete" come from the last SYSINITs, and the boot thread then
- * becomes the idle loop or, when asked (boot_poweroff), powers off.
+ * becomes the console monitor or, when asked (ktest=, boot_poweroff=1),
+ * powers off.
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kenv.h>
 #include <sys/kernel.h>
+#include <sys/monitor.h>
 
 SET_DECLARE(sysinit_set, struct sysinit);
 
@@ -76,13 +78,22 @@ mi_startup(void)
 void	xen_shutdown(u_int) __dead2;
 
 /*
- * The end of boot.  There is no console monitor yet, so the kernel powers
- * the domain off, cleanly, once everything above has run.
+ * The end of boot.  The boot thread becomes the console monitor
+ * (monitor(8)), unless the kernel was started to run its tests (ktest=)
+ * or told to stop (boot_poweroff=1): then it powers the domain off,
+ * cleanly, once everything above has run.
  */
 static void
 boot_complete(void *arg)
 {
-	printf("pvbsd: boot sequence complete, powering off\n");
-	xen_shutdown(0);	/* SHUTDOWN_poweroff */
+	long poweroff;
+
+	if (kern_getenv("ktest") != NULL ||
+	    (getenv_long("boot_poweroff", &poweroff) == 0 && poweroff != 0)) {
+		printf("pvbsd: boot sequence complete, powering off\n");
+		xen_shutdown(0);	/* SHUTDOWN_poweroff */
+	}
+	printf("pvbsd: boot sequence complete\n");
+	monitor_run();
 }
 SYSINIT(boot_complete, SI_SUB_LAST, SI_ORDER_ANY, boot_complete, NULL);

@@ -24,6 +24,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
+#include <sys/msgbuf.h>
 #else
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,6 +373,14 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 #ifdef _KERNEL
+/* Kernel messages go to the console and into the message buffer. */
+static void
+printf_emit(const char *buf, size_t len)
+{
+	msglog(buf, len);
+	cnwrite(buf, len);
+}
+
 /*
  * printf(9) formats into a small line buffer and hands whole chunks to the
  * console, so a console that must notify the other end (the Xen ring) does
@@ -389,7 +398,7 @@ printf_putc(int c, void *arg)
 
 	pa->pa_buf[pa->pa_len++] = (char)c;
 	if (pa->pa_len == sizeof(pa->pa_buf) || c == '\n') {
-		cnwrite(pa->pa_buf, pa->pa_len);
+		printf_emit(pa->pa_buf, pa->pa_len);
 		pa->pa_len = 0;
 	}
 }
@@ -403,7 +412,7 @@ vprintf(const char *fmt, va_list ap)
 	pa.pa_len = 0;
 	n = kvprintf(fmt, printf_putc, &pa, ap);
 	if (pa.pa_len > 0)
-		cnwrite(pa.pa_buf, pa.pa_len);
+		printf_emit(pa.pa_buf, pa.pa_len);
 	return (n);
 }
 

@@ -18,15 +18,25 @@
  *
  * This is an early console: it needs only start_info and shared_info, and
  * runs with events masked.  It is called from printf(9) in any context.
+ *
+ * Input arrives in the "in" ring.  Early in boot the console switch polls
+ * it (xencons_getc, waiting in xencons_idle).  Once event channels exist
+ * (SI_SUB_INTR) a handler is bound to the port; xenconsoled notifies it
+ * when it has written input (and when it has consumed output), and the
+ * handler hands the input to the console switch (cnintr), which queues it
+ * and wakes readers.  Output keeps waiting by polling the same port; the
+ * console switch copes with a notification that a poll consumed.
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
+#include <sys/kernel.h>
 #include <machine/xen.h>
 #include <machine/hypercall.h>
 #include <xen/io/console.h>
 #include <xen/xencons_ring.h>
+#include <xen/xen_evtchn.h>
 
 #define	XENCONS_POLL_NS		(10 * 1000 * 1000)	/* one wait */
 #define	XENCONS_STALL_NS	(2000 * 1000 * 1000UL)	/* give up */
@@ -94,6 +104,13 @@ xencons_getc(void)
 	return ((u_char)c);
 }
 
+/* Early input: wait a little for dom0 to write (events masked or none). */
+static void
+xencons_idle(void)
+{
+	(void)xen_evtchn_poll(xencons_port, xen_clock_ns() + XENCONS_POLL_NS);
+}
+
 /* Drain before shutdown: output still in the ring dies with the domain. */
 static void
 xencons_flush(void)
@@ -107,6 +124,7 @@ static struct consdev xencons_dev = {
 	.cn_write = xencons_write,
 	.cn_getc = xencons_getc,
 	.cn_flush = xencons_flush,
+	.cn_idle = xencons_idle,
 };
 
 void	xencons_early_attach(void);
@@ -119,3 +137,27 @@ xencons_early_attach(void)
 	    xen_mfn_to_bootva(xen_start_info.console.domU.mfn));
 	cnattach(&xencons_dev);
 }
+
+/* Interrupt context, events masked: input (or output room) from dom0. */
+static void
+xencons_intr(void *arg)
+{
+	cnintr();
+}
+
+static void
+xencons_intr_attach(void *arg)
+{
+	int error;
+
+	error = evtchn_bind_handler(xencons_port, xencons_intr, NULL,
+	    "xencons");
+	if (error != 0) {
+		printf("xencons: cannot bind event channel %u: %d; polling "
+		    "for input\n", xencons_port, error);
+		return;
+	}
+	xencons_dev.cn_flags |= CN_INTR;
+}
+SYSINIT(xencons_intr, SI_SUB_INTR, SI_ORDER_MIDDLE, xencons_intr_attach,
+    NULL);

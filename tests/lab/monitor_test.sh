@@ -1,0 +1,106 @@
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026 The pvbsd Authors
+#
+# The console monitor, driven from dom0 by scenarios/monitor.sh: commands
+# typed on the PV console, their answers, line editing, and the poweroff
+# asked for at the prompt.
+
+. "$(atf_get_srcdir)/lab.subr"
+
+# lab_count ERE: how many console lines match the whole-line ERE
+lab_count() {
+	grep -cxE -- "$1" "$CONSOLE"
+}
+
+atf_test_case prompt
+prompt_head() {
+	atf_set descr "boot ends at the monitor's prompt and echoes what is typed"
+}
+prompt_body() {
+	lab_scenario monitor
+	lab_expect_line 'pvbsd: boot sequence complete'
+	lab_expect_line 'pvbsd> help'
+	lab_expect_line 'pvbsd> dmesg'
+}
+
+atf_test_case help
+help_head() {
+	atf_set descr "help lists the built-in commands"
+}
+help_body() {
+	lab_scenario monitor
+	lab_expect_match '  devinfo +print the device tree'
+	lab_expect_match '  dmesg +print the kernel message buffer'
+	lab_expect_match '  help +list the commands'
+	lab_expect_match '  shutdown -p \| -r +power off \(-p\) or reboot \(-r\)'
+}
+
+atf_test_case dmesg
+dmesg_head() {
+	atf_set descr "dmesg prints the boot messages again, from the first line"
+}
+dmesg_body() {
+	lab_scenario monitor
+	banner='pvbsd [0-9]+\.[0-9]+ \(PVBSD\) amd64 on Xen 4\.17(\.[0-9]+)?'
+	n=$(lab_count "$banner")
+	[ "$n" -eq 2 ] || { lab_show_console; atf_fail "banner seen $n times"; }
+	n=$(lab_count 'pvbsd: boot sequence complete')
+	[ "$n" -eq 2 ] || { lab_show_console; atf_fail "end of boot seen $n times"; }
+}
+
+atf_test_case devinfo
+devinfo_head() {
+	atf_set descr "devinfo prints the device tree from the root"
+}
+devinfo_body() {
+	lab_scenario monitor
+	lab_expect_match 'root0( <.*>)?|devinfo: no device tree in this kernel'
+}
+
+atf_test_case errors
+errors_head() {
+	atf_set descr "an unknown command and a bare shutdown are refused with a message"
+}
+errors_body() {
+	lab_scenario monitor
+	lab_expect_line 'frobnicate: command not found'
+	lab_expect_line 'usage: shutdown -p | -r'
+}
+
+atf_test_case editing
+editing_head() {
+	atf_set descr "Ctrl-U, backspace and DEL edit the line; an overlong line is refused"
+}
+editing_body() {
+	lab_scenario monitor
+	e="$(printf '\b') $(printf '\b')"
+	lab_expect_line "pvbsd> garbage$e$e$e$e$e$e${e}sysctl kern.ostyXX$e${e}pe"
+	lab_expect_match 'kern\.ostype: pvbsd|sysctl: command not found'
+	lab_expect_line 'monitor: line too long (more than 128 characters); ignored'
+}
+
+atf_test_case poweroff
+poweroff_head() {
+	atf_set descr "shutdown -p at the prompt powers the domain off"
+}
+poweroff_body() {
+	lab_scenario monitor
+	lab_expect_end poweroff
+	last=$(tail -n 1 "$CONSOLE")
+	if [ "$last" != "pvbsd: powering off" ]; then
+		lab_show_console
+		atf_fail "last console line is '$last'"
+	fi
+}
+
+atf_init_test_cases() {
+	atf_add_test_case prompt
+	atf_add_test_case help
+	atf_add_test_case dmesg
+	atf_add_test_case devinfo
+	atf_add_test_case errors
+	atf_add_test_case editing
+	atf_add_test_case poweroff
+}
