@@ -146,22 +146,36 @@ sched_yield(void)
 	intr_restore(s);
 }
 
-/* Called where preemption is safe: switch if someone more urgent waits. */
+/*
+ * Called where preemption is safe: switch if someone more urgent waits.
+ * Not while the caller has events masked -- it is in the middle of an
+ * atomic section (msleep releasing its mutex, say: the thread is already
+ * on a sleep queue) -- and never for a thread that is not running; the
+ * pending switch then happens at the caller's next mi_switch or at the
+ * next upcall.
+ */
 void
 sched_preempt_check(void)
 {
-	register_t s;
-
-	if (!sched_need_resched || curthread->td_critnest != 0 ||
-	    curthread->td_intr != 0 || !sched_ready)
+	if (!sched_need_resched || intr_masked())
 		return;
-	s = intr_disable();
-	if (sched_need_resched) {
-		sched_preemptions++;
-		sched_add(curthread);
-		mi_switch();
-	}
-	intr_restore(s);
+	(void)intr_disable();
+	sched_preempt_locked();
+	intr_restore(0);
+}
+
+/* The same with events already masked: from trap() after an upcall. */
+void
+sched_preempt_locked(void)
+{
+	KASSERT(intr_masked(), ("sched_preempt_locked with events on"));
+	if (!sched_need_resched || !sched_ready ||
+	    curthread->td_state != TDS_RUNNING ||
+	    curthread->td_critnest != 0 || curthread->td_intr != 0)
+		return;
+	sched_preemptions++;
+	sched_add(curthread);
+	mi_switch();
 }
 
 void

@@ -15,6 +15,7 @@
 #include <sys/errno.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/proc.h>
 #include <sys/timetc.h>
 #include <machine/cpufunc.h>
 #include <machine/hypercall.h>
@@ -65,9 +66,11 @@ KTEST(malloc_sizes, "malloc and free every size class; counters balance", 0)
 		return (EINVAL);
 	}
 	/* A large block's pages go back to the page allocator. */
+	critical_enter();
 	pages_before = vm_page_free_count();
 	p[0] = malloc(64 * 1024, M_KTEST, M_WAITOK);
 	free(p[0], M_KTEST);
+	critical_exit();
 	if (vm_page_free_count() != pages_before) {
 		ktest_fail("large block leaked %ld pages",
 		    (long)(pages_before - vm_page_free_count()));
@@ -81,35 +84,38 @@ KTEST(malloc_exhaustion, "M_NOWAIT gives NULL when memory runs out", 0)
 {
 	void **chain, *p;
 	u_long n, free_before;
+	int error;
 
+	/* No other thread may allocate meanwhile: the counts are exact. */
+	critical_enter();
 	free_before = vm_page_free_count();
 	chain = NULL;
 	for (n = 0; (p = malloc(2048, M_KTEST, M_NOWAIT)) != NULL; n++) {
 		*(void **)p = chain;
 		chain = p;
 	}
-	if (n == 0) {
-		ktest_fail("no allocation succeeded");
-		return (ENOMEM);
-	}
 	while (chain != NULL) {
 		p = chain;
 		chain = *(void **)p;
 		free(p, M_KTEST);
 	}
-	printf("ktest: malloc_exhaustion: %lu blocks of 2 KiB before NULL "
-	    "(%lu pages were free)\n", n, free_before);
-	if (M_KTEST->ks_inuse != 0) {
+	error = 0;
+	if (n == 0) {
+		ktest_fail("no allocation succeeded");
+		error = ENOMEM;
+	} else if (M_KTEST->ks_inuse != 0) {
 		ktest_fail("%lu allocations left", M_KTEST->ks_inuse);
-		return (EINVAL);
-	}
-	/* Empty slabs went back to the page allocator. */
-	if (vm_page_free_count() != free_before) {
+		error = EINVAL;
+	} else if (vm_page_free_count() != free_before) {
+		/* Empty slabs must have gone back to the page allocator. */
 		ktest_fail("%ld pages not returned",
 		    (long)(free_before - vm_page_free_count()));
-		return (EINVAL);
+		error = EINVAL;
 	}
-	return (0);
+	critical_exit();
+	printf("ktest: malloc_exhaustion: %lu blocks of 2 KiB before NULL "
+	    "(%lu pages were free)\n", n, free_before);
+	return (error);
 }
 
 static volatile uint64_t callout_test_fired;

@@ -64,6 +64,7 @@ void	setrunnable(struct thread *);
 void	mi_switch(void);
 void	sched_yield(void);
 void	sched_preempt_check(void);
+void	sched_preempt_locked(void);
 void	critical_enter(void);
 void	critical_exit(void);
 

@@ -13,6 +13,7 @@
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/ktest.h>
+#include <sys/proc.h>
 #include <machine/mmu_batch.h>
 #include <machine/pmap.h>
 #include <vm/vm_page.h>
@@ -32,8 +33,11 @@ KTEST(vm_page_all_twice, "allocate and free every free page, twice", 0)
 {
 	vm_page_t m, head, next;
 	u_long before, n[2], fails;
-	int round;
+	int round, error;
 
+	/* No other thread may allocate meanwhile: the counts are exact. */
+	critical_enter();
+	error = 0;
 	before = vm_page_free_count();
 	for (round = 0; round < 2; round++) {
 		fails = vm_page_stats.vs_failures;
@@ -48,22 +52,25 @@ KTEST(vm_page_all_twice, "allocate and free every free page, twice", 0)
 		    vm_page_stats.vs_failures != fails + 1) {
 			ktest_fail("exhaustion not reported: %lu free left",
 			    vm_page_free_count());
-			return (EINVAL);
+			error = EINVAL;
 		}
 		for (m = head; m != NULL; m = next) {
 			next = *(vm_page_t *)PHYS_TO_DMAP(m->phys_addr);
 			vm_page_free(m);
 		}
-		if (n[round] != before || vm_page_free_count() != before) {
+		if (error == 0 && (n[round] != before ||
+		    vm_page_free_count() != before)) {
 			ktest_fail("round %d: %lu allocated, %lu free, expected "
 			    "%lu", round, n[round], vm_page_free_count(),
 			    before);
-			return (EINVAL);
+			error = EINVAL;
 		}
 	}
-	printf("ktest: vm_page_all_twice: %lu pages allocated and freed "
-	    "twice\n", before);
-	return (0);
+	critical_exit();
+	if (error == 0)
+		printf("ktest: vm_page_all_twice: %lu pages allocated and "
+		    "freed twice\n", before);
+	return (error);
 }
 
 KTEST(pmap_protect_fault, "map, write, write-protect: a write faults", 0)

@@ -216,7 +216,7 @@ trap(struct trapframe *tf)
 		 * middle of a scheduler or allocator operation).
 		 */
 		if (sched_need_resched && (tf->tf_rflags & PSL_I) != 0)
-			sched_preempt_check();
+			sched_preempt_locked();
 		return;
 	case T_FAILSAFE:
 		/* A segment reload failed; we use none, so just go on. */
