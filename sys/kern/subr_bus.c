@@ -1051,8 +1051,8 @@ bus_generic_suspend(device_t dev)
 		error = DEVICE_SUSPEND(child);
 		if (error == 0)
 			continue;
-		for (undo = TAILQ_PREV(child, device_list, dev_link);
-		    undo != NULL; undo = TAILQ_PREV(undo, device_list, dev_link))
+		undo = child;
+		while ((undo = TAILQ_PREV(undo, device_list, dev_link)) != NULL)
 			if (undo->dev_state == DS_ATTACHED)
 				(void)DEVICE_RESUME(undo);
 		return (error);

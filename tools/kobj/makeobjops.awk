@@ -238,7 +238,8 @@ function block(    depth, start, c, e, q)
 					P++
 			}
 			if (substr(S, P, 1) != q)
-				error("unterminated string or character constant")
+				error("unterminated string or character " \
+				    "constant")
 			P++
 		} else if (c == "{") {
 			depth++
@@ -290,7 +291,59 @@ function join_decl(t, n)
 	return (t ~ /\*$/ ? t n : t " " n)
 }
 
-function parse(    w, hdr, args, nargs, parts, pos, i, m)
+# One METHOD or STATICMETHOD; the cursor is after the keyword.
+function parse_method(isstatic,    m, pos, args, nargs, parts, i, w, n)
+{
+	m = ++nmeth
+	meth_doc[m] = pending
+	pending = ""
+	meth_static[m] = isstatic
+	pos = index(substr(S, P), "{")
+	if (pos == 0)
+		error("expected '{' after METHOD")
+	split_decl(substr(S, P, pos - 1))
+	P += pos
+	meth_ret[m] = decl_type
+	meth_name[m] = decl_name
+	for (i = 1; i < m; i++)
+		if (meth_name[i] == decl_name)
+			error("method " decl_name " declared twice")
+	args = block()
+	nargs = split(uncomment(args), parts, ";")
+	n = 0
+	for (i = 1; i <= nargs; i++) {
+		if (trim(parts[i]) == "")
+			continue
+		split_decl(parts[i])
+		n++
+		arg_type[m, n] = decl_type
+		arg_name[m, n] = decl_name
+	}
+	if (n == 0)
+		error("method " meth_name[m] " has no arguments" \
+		    " (the first one is the object)")
+	meth_nargs[m] = n
+	meth_prolog[m] = ""
+	meth_epilog[m] = ""
+	meth_default[m] = ""
+	for (;;) {
+		if (accept(";"))
+			break
+		w = ident("PROLOG, EPILOG, DEFAULT or ';'")
+		if (w == "PROLOG") {
+			expect("{")
+			meth_prolog[m] = trimlines(block())
+		} else if (w == "EPILOG") {
+			expect("{")
+			meth_epilog[m] = trimlines(block())
+		} else if (w == "DEFAULT")
+			meth_default[m] = ident("default function")
+		else
+			error("unexpected \"" w "\" after method " meth_name[m])
+	}
+}
+
+function parse(    w, i)
 {
 	P = 1
 	pending = ""
@@ -349,56 +402,7 @@ function parse(    w, hdr, args, nargs, parts, pos, i, m)
 		} else if (w == "METHOD" || w == "STATICMETHOD") {
 			if (iface == "")
 				error("METHOD before INTERFACE")
-			m = ++nmeth
-			meth_doc[m] = pending
-			pending = ""
-			meth_static[m] = (w == "STATICMETHOD")
-			pos = index(substr(S, P), "{")
-			if (pos == 0)
-				error("expected '{' after METHOD")
-			hdr = substr(S, P, pos - 1)
-			P += pos
-			split_decl(hdr)
-			meth_ret[m] = decl_type
-			meth_name[m] = decl_name
-			for (i = 1; i < m; i++)
-				if (meth_name[i] == decl_name)
-					error("method " decl_name " declared twice")
-			args = block()
-			pending = ""
-			nargs = split(uncomment(args), parts, ";")
-			meth_nargs[m] = 0
-			for (i = 1; i <= nargs; i++) {
-				if (trim(parts[i]) == "")
-					continue
-				split_decl(parts[i])
-				meth_nargs[m]++
-				arg_type[m, meth_nargs[m]] = decl_type
-				arg_name[m, meth_nargs[m]] = decl_name
-			}
-			if (meth_nargs[m] == 0)
-				error("method " meth_name[m] " has no arguments" \
-				    " (the first one is the object)")
-			meth_prolog[m] = ""
-			meth_epilog[m] = ""
-			meth_default[m] = ""
-			for (;;) {
-				skip()
-				if (accept(";"))
-					break
-				w = ident("PROLOG, EPILOG, DEFAULT or ';'")
-				if (w == "PROLOG" || w == "EPILOG") {
-					expect("{")
-					if (w == "PROLOG")
-						meth_prolog[m] = trimlines(block())
-					else
-						meth_epilog[m] = trimlines(block())
-				} else if (w == "DEFAULT") {
-					meth_default[m] = ident("default function")
-				} else
-					error("unexpected \"" w "\" after method " \
-					    meth_name[m])
-			}
+			parse_method(w == "STATICMETHOD")
 			pending = ""
 		} else
 			error("unknown keyword \"" w "\"")
@@ -412,9 +416,10 @@ function parse(    w, hdr, args, nargs, parts, pos, i, m)
 function banner(f)
 {
 	printf("/*\n") > f
-	printf(" * This file is generated from %s by tools/kobj/makeobjops.awk.\n",
-	    base ".m") > f
-	printf(" * Do not edit it: change the interface file and rebuild.\n") > f
+	printf(" * This file is generated from %s by " \
+	    "tools/kobj/makeobjops.awk.\n", base ".m") > f
+	printf(" * Do not edit it: change the interface file and " \
+	    "rebuild.\n") > f
 	printf(" */\n\n") > f
 	if (file_comment != "")
 		printf("%s\n", file_comment) > f
@@ -424,7 +429,8 @@ function arglist(m,    i, s)
 {
 	s = ""
 	for (i = 1; i <= meth_nargs[m]; i++)
-		s = s (i > 1 ? ", " : "") join_decl(arg_type[m, i], arg_name[m, i])
+		s = s (i > 1 ? ", " : "") \
+		    join_decl(arg_type[m, i], arg_name[m, i])
 	return (s)
 }
 
@@ -455,7 +461,8 @@ function emit_h(f,    guard, i, m, fn, ret, isvoid)
 		if (meth_doc[m] != "")
 			printf("%s", meth_doc[m]) > f
 		printf("extern struct kobjop_desc %s_desc;\n", fn) > f
-		printf("typedef %s;\n\n", join_decl(ret, fn "_t(" arglist(m) ")")) > f
+		printf("typedef %s;\n\n",
+		    join_decl(ret, fn "_t(" arglist(m) ")")) > f
 		printf("static __inline %s\n%s(%s)\n{\n", ret, toupper(fn),
 		    arglist(m)) > f
 		printf("\tkobjop_t _m;\n") > f
@@ -506,8 +513,8 @@ function emit_c(f,    i, m, fn)
 			printf("\t0, KOBJMETHOD(%s, %s)\n", fn,
 			    meth_default[m]) > f
 		else
-			printf("\t0, { &%s_desc, (kobjop_t)kobj_error_method }\n",
-			    fn) > f
+			printf("\t0, { &%s_desc, " \
+			    "(kobjop_t)kobj_error_method }\n", fn) > f
 		printf("};\n") > f
 	}
 	close(f)

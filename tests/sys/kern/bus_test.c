@@ -710,7 +710,8 @@ ATF_TC_BODY(driver_added_later, tc)
 	CHECK_LOG("identify:tbus0 attach:tident0");
 	ATF_CHECK_EQ(bus_generic_probe(bus), 0);
 	CHECK_LOG("identify:tbus0");	/* tident0 is there already */
-	ATF_CHECK_EQ(tdef_driver.refs, 2);	/* devclass_add_driver + tdef0 */
+	/* One reference from devclass_add_driver(), one from tdef0. */
+	ATF_CHECK_EQ(tdef_driver.refs, 2);
 }
 
 ATF_TC_WITHOUT_HEAD(driver_delete);
