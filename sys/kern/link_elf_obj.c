@@ -55,16 +55,18 @@
  * kernel's symbol table, then modules loaded earlier), or 0 if weak;
  * anything else is refused by name.
  *
- * Relocation.  Every RELA section whose target is loaded is applied, with
- * the psABI formulas (S symbol, A addend, P patched address, G+GOT the
- * symbol's GOT slot): 64 and PC64 are 64-bit; PC32, PLT32 (no PLT: calls
- * go straight to the symbol), GOTPCREL and the relaxable GOTPCRELX kinds
- * are signed 32-bit displacements, 32S a sign-extended and 32 a
- * zero-extended absolute.  A 32-bit value that does not fit is refused
- * rather than truncated: with -mcmodel=kernel the module and everything
- * it uses must lie in the top 2 GiB of the address space.  Compiled C
- * never needs a GOT under our flags, but assembly may ask for one: each
- * symbol named by a GOT relocation gets one 8-byte slot.
+ * Relocation.  Every RELA section whose target is loaded is applied (those
+ * of sections that are not, debugging information, are checked as
+ * sections and then ignored), with the psABI formulas (S symbol, A
+ * addend, P patched address, G+GOT the symbol's GOT slot): 64 and PC64
+ * are 64-bit; PC32, PLT32 (no PLT: calls go straight to the symbol),
+ * GOTPCREL and the relaxable GOTPCRELX kinds are signed 32-bit
+ * displacements, 32S a sign-extended and 32 a zero-extended absolute.
+ * A 32-bit value that does not fit is refused rather than truncated:
+ * with -mcmodel=kernel the module and everything it uses must lie in the
+ * top 2 GiB of the address space.  Compiled C never needs a GOT under
+ * our flags, but assembly may ask for one: each symbol named by a GOT
+ * relocation gets one 8-byte slot.
  *
  * After relocation the parts are protected (lo_protect) and what later
  * users need is kept in one small block: the loaded sections, the linker

@@ -67,7 +67,7 @@ struct link_elf_obj_ops {
 
 struct link_elf_seg {
 	uintptr_t	 ls_addr;	/* run address, page aligned */
-	size_t		 ls_size;	/* whole pages; 0 if the part is empty */
+	size_t		 ls_size;	/* whole pages, or 0 if empty */
 	int		 ls_prot;	/* LINK_ELF_PROT_* */
 };
 
@@ -108,7 +108,7 @@ struct link_elf_obj {
 	size_t		 eo_nsets;		/* [I] */
 	struct link_elf_sym *eo_syms;		/* [I] */
 	size_t		 eo_nsyms;		/* [I] */
-	void		*eo_meta;		/* [I] block behind the arrays */
+	void		*eo_meta;		/* [I] the arrays' block */
 	char		 eo_errmsg[LINK_ELF_OBJ_ERRLEN]; /* why a load failed */
 };
 

@@ -16,7 +16,7 @@
  * Relocations provoked (see `llvm-readelf -r ktest_example.ko'):
  *	R_X86_64_64	pointers in ktest_example_ptrs[] and the SYSINIT
  *	R_X86_64_PC32	loads of hz and ktest_example_counter from code
- *	R_X86_64_PLT32	calls to printf and between functions
+ *	R_X86_64_PLT32	the call to printf
  *	R_X86_64_32S	addresses as immediates and indexed tables
  *			(-mcmodel=kernel: the module runs in the top 2 GiB)
  *	GOTPCREL kinds and R_X86_64_PC64 only come from assembly under our

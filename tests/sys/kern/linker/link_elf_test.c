@@ -397,7 +397,8 @@ ATF_TC_BODY(layout, tc)
 		ATF_CHECK_EQ(f.prot[i], eo.eo_seg[i].ls_prot);
 		if (i > 0)
 			ATF_CHECK_EQ(eo.eo_seg[i].ls_addr,
-			    eo.eo_seg[i - 1].ls_addr + eo.eo_seg[i - 1].ls_size);
+			    eo.eo_seg[i - 1].ls_addr +
+			    eo.eo_seg[i - 1].ls_size);
 	}
 	ATF_CHECK_EQ(eo.eo_seg[2].ls_addr + eo.eo_seg[2].ls_size,
 	    LOAD_ADDR + eo.eo_size);
@@ -684,6 +685,17 @@ ATF_TC_BODY(callbacks_fail, tc)
 	ATF_CHECK_EQ(f.nalloc, 1);
 	ATF_CHECK_EQ(f.nfree, 1);
 
+	/* An allocator that breaks its promises is not believed. */
+	fake_init(&f);
+	f.loadaddr = LOAD_ADDR + 8;
+	ATF_CHECK_EQ(link_elf_obj_load(&eo, img, size, &fake_ops, &f), EINVAL);
+	ATF_CHECK(strstr(eo.eo_errmsg, "bad address") != NULL);
+	ATF_CHECK_EQ(f.nfree, 1);
+	fake_init(&f);
+	f.loadaddr = ~(uintptr_t)0 - LINK_ELF_OBJ_PAGE + 1;
+	ATF_CHECK_EQ(link_elf_obj_load(&eo, img, size, &fake_ops, &f), EINVAL);
+	ATF_CHECK_EQ(f.nfree, 1);
+
 	fake_init(&f);
 	f.no_printf = true;
 	ATF_CHECK_EQ(link_elf_obj_load(&eo, img, size, &fake_ops, &f), ENOENT);
@@ -845,6 +857,13 @@ EDIT(rela_info_self, sec(img, ".rela.text")->sh_info =
 EDIT(rela_info_bss, sec(img, ".rela.text")->sh_info =
     find_section(img, ".bss"))
 EDIT(rela_entsize, sec(img, ".rela.text")->sh_entsize = 16)
+EDIT(symtab_shndx, sec(img, ".comment")->sh_type = SHT_SYMTAB_SHNDX)
+EDIT(nothing_loaded, {
+	size_t i;
+
+	for (i = 0; i < ehdr(img)->e_shnum; i++)
+		shdr(img, i)->sh_flags &= ~(uint64_t)SHF_ALLOC;
+})
 EDIT(duplicate_set, sec(img, ".rodata")->sh_name =
     sec(img, "set_sysinit_set")->sh_name)
 
@@ -958,6 +977,10 @@ static const struct damage corpus[] = {
 	{ "relocation of bss", edit_rela_info_bss, EFTYPE, "no contents" },
 	{ "relocation entry size", edit_rela_entsize, EFTYPE,
 	    "entry size 16" },
+	{ "extended index section", edit_symtab_shndx, EOPNOTSUPP,
+	    "extended section indices" },
+	{ "nothing to load", edit_nothing_loaded, EFTYPE,
+	    "no loadable sections" },
 	{ "duplicate linker set", edit_duplicate_set, EFTYPE,
 	    "same linker set" },
 };
@@ -1033,6 +1056,36 @@ ATF_TC_BODY(truncated, tc)
 	free(orig);
 }
 
+/*
+ * Edits that must not be refused: a relocation turned into
+ * R_X86_64_NONE is skipped, and relocations of a section that is not
+ * loaded (debugging information) are not applied.
+ */
+ATF_TC_WITHOUT_HEAD(accepted);
+ATF_TC_BODY(accepted, tc)
+{
+	struct link_elf_obj eo;
+	struct fake f;
+	Elf64_Rela *r;
+	unsigned char *img;
+	size_t size;
+
+	img = read_module(tc, &size);
+	r = find_rela(img, ".rela.data", R_X86_64_64);
+	ATF_REQUIRE(r->r_offset == 16);		/* ktest_example_ptrs[0] */
+	r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), R_X86_64_NONE);
+	sec(img, ".rela.text")->sh_info = find_section(img, ".comment");
+	fake_init(&f);
+	ATF_REQUIRE_MSG(load(&eo, img, size, &f) == 0, "%s", eo.eo_errmsg);
+	ATF_CHECK_EQ(rd64(&eo, sym(&eo, "ktest_example_ptrs")), 0);
+	ATF_CHECK_EQ(rd64(&eo, sym(&eo, "ktest_example_ptrs") + 8),
+	    sym(&eo, "ktest_example_bump"));
+	ATF_CHECK(!reaches(&eo, "ktest_example_hz", NULL, 0, FAKE_HZ));
+	link_elf_obj_unload(&eo);
+	ATF_CHECK_EQ(f.nfree, 1);
+	free(img);
+}
+
 /* The file read at an odd address: every header is copied out. */
 ATF_TC_WITHOUT_HEAD(misaligned_image);
 ATF_TC_BODY(misaligned_image, tc)
@@ -1065,6 +1118,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, callbacks_fail);
 	ATF_TP_ADD_TC(tp, corrupt);
 	ATF_TP_ADD_TC(tp, truncated);
+	ATF_TP_ADD_TC(tp, accepted);
 	ATF_TP_ADD_TC(tp, misaligned_image);
 	return (atf_no_error());
 }
