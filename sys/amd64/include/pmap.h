@@ -84,6 +84,7 @@ u_long	mfn_to_pfn(u_long);
 void	pmap_bootstrap(u_long);
 void	pmap_publish_p2m(void);
 void	pmap_kenter(vm_offset_t, vm_paddr_t, int);
+void	pmap_kenter_ma(vm_offset_t, u_long, int);
 void	pmap_kremove(vm_offset_t);
 void	pmap_qenter(vm_offset_t, struct vm_page **, int, int);
 void	pmap_qremove(vm_offset_t, int);

@@ -396,6 +396,28 @@ pmap_kenter(vm_offset_t va, vm_paddr_t pa, int prot)
 	pmap_stats.ps_kenter++;
 }
 
+/*
+ * Map a machine frame that is not one of our pseudo-physical pages (a
+ * grant-table frame Xen owns, say) at kernel va.
+ */
+void
+pmap_kenter_ma(vm_offset_t va, u_long mfn, int prot)
+{
+	uint64_t v;
+	long rv;
+
+	v = ((uint64_t)mfn << PAGE_SHIFT) | PG_V | PG_A;
+	if ((prot & VM_PROT_WRITE) != 0)
+		v |= PG_RW | PG_M;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		v |= PG_NX;
+	rv = HYPERVISOR_update_va_mapping(va, v, UVMF_INVLPG | UVMF_LOCAL);
+	if (rv != 0)
+		panic("pmap_kenter_ma: va %#lx -> mfn %#lx: %d", va, mfn,
+		    xen_errno(rv));
+	pmap_stats.ps_kenter++;
+}
+
 void
 pmap_kremove(vm_offset_t va)
 {
