@@ -188,3 +188,19 @@ cn_sleep_enable(void *arg)
 	cn_sleep_ok = true;
 }
 SYSINIT(cn_sleep, SI_SUB_SCHED, SI_ORDER_ANY, cn_sleep_enable, NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: kern.console. */
+static int
+cn_sysctl_name(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (sysctl_emit(req, NULL, "%s", cn_dev != NULL ?
+	    cn_dev->cn_name : ""));
+}
+SYSCTL_NODE(_kern, console, "the system console");
+SYSCTL_PROC(_kern_console, name, cn_sysctl_name, NULL, 0,
+    "the console device");
+SYSCTL_ULONG(_kern_console, rx_bytes, &cn_rx_bytes, "input bytes queued");
+SYSCTL_ULONG(_kern_console, rx_overruns, &cn_rx_overruns,
+    "input bytes dropped: queue full");

@@ -157,3 +157,25 @@ malloc_type_list(void)
 {
 	return (malloc_types);
 }
+
+#include <sys/sysctl.h>
+
+/* sysctl: kern.malloc.<type>.{inuse,memuse,calls}. */
+static int
+malloc_sysctl_types(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct malloc_type *mt;
+	char name[64];
+
+	for (mt = malloc_type_list(); mt != NULL; mt = mt->ks_next) {
+		snprintf(name, sizeof(name), "%s.inuse", mt->ks_shortdesc);
+		(void)sysctl_emit(req, name, "%lu", mt->ks_inuse);
+		snprintf(name, sizeof(name), "%s.memuse", mt->ks_shortdesc);
+		(void)sysctl_emit(req, name, "%lu", mt->ks_memuse);
+		snprintf(name, sizeof(name), "%s.calls", mt->ks_shortdesc);
+		(void)sysctl_emit(req, name, "%lu", mt->ks_calls);
+	}
+	return (0);
+}
+SYSCTL_PROC(_kern, malloc, malloc_sysctl_types, NULL, 0,
+    "malloc(9) types: live allocations, bytes, calls");

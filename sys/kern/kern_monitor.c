@@ -14,7 +14,7 @@
  * thread context), splits it into words and runs the command named by the
  * first word.  Commands live in a linker set (MONITOR_COMMAND in
  * <sys/monitor.h>), so any part of the kernel can add one; the built-in
- * ones are help, dmesg, devinfo and shutdown.  See monitor(8).
+ * ones are help, dmesg, sysctl, devinfo and shutdown.  See monitor(8).
  *
  * Monitor output goes straight to the console (cnwrite), not through
  * printf(9): it is an answer to the operator, not a kernel message, and
@@ -35,6 +35,7 @@
 #include <sys/msgbuf.h>
 #include <sys/proc.h>
 #include <sys/stdarg.h>
+#include <sys/sysctl.h>
 #include <machine/cpufunc.h>
 #include <machine/xen.h>
 #include <xen/sched.h>
@@ -292,6 +293,47 @@ MONITOR_COMMAND(dmesg, "", "print the kernel message buffer")
 	if (last != '\n')
 		mon_write("\n", 1);
 	return (0);
+}
+
+static void
+mon_sysctl_out(const char *name, const char *value, void *arg)
+{
+	mon_write(name, strlen(name));
+	mon_write(": ", 2);
+	mon_write(value, strlen(value));
+	mon_write("\n", 1);
+}
+
+/* sysctl -a | sysctl name ... */
+MONITOR_COMMAND(sysctl, "[-a] [name ...]", "print kernel variables")
+{
+	bool all;
+	int error, i;
+
+	all = false;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-a") != 0) {
+			mon_printf("sysctl: unknown option '%s'\n", argv[i]);
+			goto usage;
+		}
+		all = true;
+	}
+	if (i == argc) {
+		if (!all)
+			goto usage;
+		return (sysctl_query(NULL, mon_sysctl_out, NULL));
+	}
+	error = 0;
+	for (; i < argc; i++) {
+		if (sysctl_query(argv[i], mon_sysctl_out, NULL) == ENOENT) {
+			mon_printf("sysctl: unknown oid '%s'\n", argv[i]);
+			error = ENOENT;
+		}
+	}
+	return (error);
+usage:
+	mon_printf("usage: sysctl [-a] [name ...]\n");
+	return (EINVAL);
 }
 
 /*

@@ -302,3 +302,11 @@ sched_init(void *arg)
 	    PRI_NQS);
 }
 SYSINIT(sched, SI_SUB_SCHED, SI_ORDER_FIRST, sched_init, NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: kern.sched. */
+SYSCTL_NODE(_kern, sched, "the scheduler");
+SYSCTL_ULONG(_kern_sched, switches, &sched_switches, "context switches");
+SYSCTL_ULONG(_kern_sched, preemptions, &sched_preemptions,
+    "switches to a more urgent thread");

@@ -356,3 +356,42 @@ evtchn_enable(void *arg)
 	printf("evtchn: events enabled\n");
 }
 SYSINIT(evtchn_on, SI_SUB_INTR_ON, SI_ORDER_FIRST, evtchn_enable, NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: dev.evtchn, with dev.evtchn.port.<port>.{name,count}. */
+static int
+evtchn_sysctl_ports(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct evtchn_port *ep;
+	const char *name;
+	char sub[32];
+	evtchn_port_t port;
+	register_t s;
+	u_long count;
+
+	for (port = 1; port < EVTCHN_NPORTS; port++) {
+		s = intr_disable();
+		ep = evtchn_lookup(port);
+		if (ep != NULL) {
+			name = ep->ep_name;
+			count = ep->ep_count;
+		}
+		intr_restore(s);
+		if (ep == NULL)
+			continue;
+		snprintf(sub, sizeof(sub), "%u.name", port);
+		(void)sysctl_emit(req, sub, "%s", name != NULL ? name : "");
+		snprintf(sub, sizeof(sub), "%u.count", port);
+		(void)sysctl_emit(req, sub, "%lu", count);
+	}
+	return (0);
+}
+SYSCTL_NODE(_dev, evtchn, "event channels");
+SYSCTL_ULONG(_dev_evtchn, upcalls, &evtchn_upcalls, "upcalls taken");
+SYSCTL_ULONG(_dev_evtchn, spurious, &evtchn_spurious,
+    "events on ports without a handler");
+SYSCTL_UINT(_dev_evtchn, bound, &evtchn_nports_bound,
+    "ports with a handler");
+SYSCTL_PROC(_dev_evtchn, port, evtchn_sysctl_ports, NULL, 0,
+    "per port: the handler's name and the events it handled");

@@ -281,3 +281,61 @@ xen_hypercall_report(void *arg)
 }
 SYSINIT(xen_hypercalls, SI_SUB_LAST, SI_ORDER_FIRST, xen_hypercall_report,
     NULL);
+
+#include <sys/sysctl.h>
+
+/*
+ * sysctl: hw.xen (Xen services hang below: xenstore, console, and the
+ * grant table's counters as hw.xen.gnttab), machdep.hypercalls.<name>.
+ */
+SYSCTL_DECL(_hw);
+SYSCTL_NODE(_hw, xen, "Xen services");
+
+static int
+xen_sysctl_hypercalls(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	static const char *const names[XEN_NHYPERCALLS] = {
+		[__HYPERVISOR_set_trap_table] = "set_trap_table",
+		[__HYPERVISOR_mmu_update] = "mmu_update",
+		[__HYPERVISOR_set_gdt] = "set_gdt",
+		[__HYPERVISOR_stack_switch] = "stack_switch",
+		[__HYPERVISOR_set_callbacks] = "set_callbacks",
+		[__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
+		[__HYPERVISOR_set_debugreg] = "set_debugreg",
+		[__HYPERVISOR_get_debugreg] = "get_debugreg",
+		[__HYPERVISOR_update_descriptor] = "update_descriptor",
+		[__HYPERVISOR_memory_op] = "memory_op",
+		[__HYPERVISOR_multicall] = "multicall",
+		[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+		[__HYPERVISOR_set_timer_op] = "set_timer_op",
+		[__HYPERVISOR_xen_version] = "xen_version",
+		[__HYPERVISOR_console_io] = "console_io",
+		[__HYPERVISOR_grant_table_op] = "grant_table_op",
+		[__HYPERVISOR_vm_assist] = "vm_assist",
+		[__HYPERVISOR_iret] = "iret",
+		[__HYPERVISOR_vcpu_op] = "vcpu_op",
+		[__HYPERVISOR_set_segment_base] = "set_segment_base",
+		[__HYPERVISOR_mmuext_op] = "mmuext_op",
+		[__HYPERVISOR_nmi_op] = "nmi_op",
+		[__HYPERVISOR_sched_op] = "sched_op",
+		[__HYPERVISOR_callback_op] = "callback_op",
+		[__HYPERVISOR_event_channel_op] = "event_channel_op",
+		[__HYPERVISOR_physdev_op] = "physdev_op",
+	};
+	char other[16];
+	u_int i;
+
+	for (i = 0; i < XEN_NHYPERCALLS; i++) {
+		if (names[i] != NULL)
+			(void)sysctl_emit(req, names[i], "%lu",
+			    xen_hypercall_count[i]);
+		else if (xen_hypercall_count[i] != 0) {
+			snprintf(other, sizeof(other), "nr%u", i);
+			(void)sysctl_emit(req, other, "%lu",
+			    xen_hypercall_count[i]);
+		}
+	}
+	return (0);
+}
+SYSCTL_PROC(_machdep, hypercalls, xen_sysctl_hypercalls, NULL, 0,
+    "hypercalls made, by kind");

@@ -194,3 +194,18 @@ mmu_batch_flush(struct mmu_batch *mb)
 	mb->mb_error = 0;
 	return (error);
 }
+
+#ifdef _KERNEL
+#include <sys/sysctl.h>
+
+/* sysctl: vm.mmu. */
+SYSCTL_NODE(_vm, mmu, "page-table updates sent to Xen");
+SYSCTL_ULONG(_vm_mmu, updates, &mmu_stats.ms_updates,
+    "mmu_update requests");
+SYSCTL_ULONG(_vm_mmu, extops, &mmu_stats.ms_extops, "mmuext operations");
+SYSCTL_ULONG(_vm_mmu, hypercalls, &mmu_stats.ms_hypercalls,
+    "mmu_update, mmuext_op and multicall hypercalls");
+SYSCTL_ULONG(_vm_mmu, multicalls, &mmu_stats.ms_multicalls,
+    "multicalls");
+SYSCTL_ULONG(_vm_mmu, errors, &mmu_stats.ms_errors, "requests refused");
+#endif /* _KERNEL */

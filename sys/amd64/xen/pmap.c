@@ -612,3 +612,14 @@ pmap_publish_p2m(void)
 	printf("pmap: p2m published for the toolstack (%lu frames, %lu "
 	    "lists)\n", np2m, nfl);
 }
+
+#include <sys/sysctl.h>
+
+/* sysctl: vm.pmap. */
+SYSCTL_NODE(_vm, pmap, "the PV pmap");
+SYSCTL_ULONG(_vm_pmap, tables, &pmap_stats.ps_tables,
+    "page-table pages allocated");
+SYSCTL_ULONG(_vm_pmap, kenter, &pmap_stats.ps_kenter,
+    "single kernel mappings");
+SYSCTL_ULONG(_vm_pmap, qenter, &pmap_stats.ps_qenter,
+    "pages mapped in bulk");

@@ -625,3 +625,23 @@ xs_init(void *arg)
 	    pfn, xs.port, xs.domid);
 }
 SYSINIT(xenstore, SI_SUB_XEN, SI_ORDER_SECOND, xs_init, NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: hw.xen.xenstore. */
+SYSCTL_DECL(_hw_xen);
+SYSCTL_NODE(_hw_xen, xenstore, "the xenstore client");
+SYSCTL_ULONG(_hw_xen_xenstore, requests, &xs_stats.xs_requests,
+    "requests sent");
+SYSCTL_ULONG(_hw_xen_xenstore, replies, &xs_stats.xs_replies,
+    "replies received");
+SYSCTL_ULONG(_hw_xen_xenstore, errors, &xs_stats.xs_errors,
+    "XS_ERROR replies");
+SYSCTL_ULONG(_hw_xen_xenstore, timeouts, &xs_stats.xs_timeouts,
+    "requests that timed out");
+SYSCTL_ULONG(_hw_xen_xenstore, events, &xs_stats.xs_events,
+    "watch events received");
+SYSCTL_ULONG(_hw_xen_xenstore, orphans, &xs_stats.xs_orphans,
+    "replies and events nobody waited for");
+SYSCTL_ULONG(_hw_xen_xenstore, watches, &xs_stats.xs_watches,
+    "watches registered now");

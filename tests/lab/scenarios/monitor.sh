@@ -12,6 +12,8 @@ if lab_wait_console monitor '^pvbsd> ' 60; then
 	mon help &&
 	mon 'sysctl vm.stats' &&
 	mon 'sysctl dev.evtchn' &&
+	mon 'sysctl -a' &&
+	mon 'sysctl vm.nosuch' &&
 	mon dmesg &&
 	mon devinfo &&
 	mon frobnicate &&

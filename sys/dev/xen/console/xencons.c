@@ -161,3 +161,11 @@ xencons_intr_attach(void *arg)
 }
 SYSINIT(xencons_intr, SI_SUB_INTR, SI_ORDER_MIDDLE, xencons_intr_attach,
     NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: hw.xen.console. */
+SYSCTL_DECL(_hw_xen);
+SYSCTL_NODE(_hw_xen, console, "the PV console");
+SYSCTL_ULONG(_hw_xen_console, dropped, &xencons_dropped,
+    "output bytes dropped: dom0 stalled");
