@@ -79,6 +79,7 @@ DELAY(u_int us)
 {
 	uint64_t end;
 
+	KASSERT(timecounter != NULL, ("DELAY before the timecounter"));
 	end = nanouptime_ns() + (uint64_t)us * 1000;
 	while (nanouptime_ns() < end)
 		cpu_spinwait();

@@ -34,11 +34,20 @@ static struct eventtimer *eventtimer;
 static uint64_t callout_armed;		/* deadline the timer is set for */
 static u_long callout_npending;
 
+static void	callout_rearm(void);
+
 void
 et_register(struct eventtimer *et)
 {
+	register_t s;
+
 	eventtimer = et;
 	printf("eventtimer: %s\n", et->et_name);
+	/* Callouts queued before there was a timer: arm for them now. */
+	s = intr_disable();
+	callout_armed = 0;
+	callout_rearm();
+	intr_restore(s);
 }
 
 /* Arm the timer for the head of the queue.  Events masked. */

@@ -13,9 +13,11 @@
  * what it starts and where; mi_startup() sorts the whole linker set by
  * (subsystem, order) and calls them.  The order below is the PV boot
  * narrative after the machine-dependent start (console, traps, pmap):
- * memory allocators, event channels, clocks, then events on, threads, Xen
- * services, buses and drivers, tests, and finally the scheduler.
- * SYSUNINITs of a module run in reverse order when it is unloaded.
+ * memory allocators, event channels, clocks, then events on, threads and
+ * the scheduler, Xen services, buses and drivers, preloaded modules,
+ * tests, and the end of boot.  SYSUNINITs are declared the same way; the
+ * kernel linker is to run a module's in reverse order when it unloads it
+ * (nothing walks the kernel's own: it is never unloaded).
  */
 enum sysinit_sub_id {
 	SI_SUB_DUMMY		= 0x0000000,

@@ -14,7 +14,7 @@
  * comma-separated list).  Each prints exactly one result line,
  *
  *	ktest: <name>: PASS
- *	ktest: <name>: FAIL: <reason>
+ *	ktest: <name>: FAIL: <reason> (error <errno>)
  *
  * which the lab tests match.  A test flagged KTEST_CRASHES ends the domain
  * on purpose (it checks fault reporting), one flagged KTEST_EXPLICIT needs

@@ -13,7 +13,8 @@
  */
 
 #define	M_NOWAIT	0x0001	/* fail (NULL) rather than sleep */
-#define	M_WAITOK	0x0002	/* may sleep; never returns NULL */
+#define	M_WAITOK	0x0002	/* never returns NULL (panics if it
+				   would: there is no pager to wait for) */
 #define	M_ZERO		0x0100	/* zero the memory */
 
 struct malloc_type {
