@@ -26,12 +26,57 @@
  * Context: attach runs in the boot thread; watch callbacks in the
  * xenwatch thread.  xbs_lock (a sleep mutex) serialises changes to the
  * set of children; driver methods are called with it held and may sleep.
+ *
+ * The file also builds on the host against a fake xenstore
+ * (tests/sys/xen/xenbus_test.c).
  */
 
+#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
+#else
+#include <sys/param.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#define	malloc	kern_malloc
+#define	free	kern_free
+#ifndef nitems
+#define	nitems(x)	(sizeof((x)) / sizeof((x)[0]))
+#endif
+#ifndef TAILQ_FOREACH_SAFE
+#define	TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
+static size_t
+xb_strlcpy(char *d, const char *s, size_t n)
+{
+	size_t len = strlen(s);
+
+	if (n > 0) {
+		size_t c = len < n - 1 ? len : n - 1;
+
+		memcpy(d, s, c);
+		d[c] = '\0';
+	}
+	return (len);
+}
+#define	strlcpy	xb_strlcpy
+#define	KASSERT(exp, msg) do {						\
+	if (!(exp)) {							\
+		printf msg;						\
+		abort();						\
+	}								\
+} while (0)
+#endif
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
@@ -158,8 +203,12 @@ xenbusb_add(struct xenbusb_softc *sc, const char *type, const char *id)
 
 	mtx_assert(&sc->xbs_lock, MA_OWNED);
 	if (!xenbusb_name_ok(type) || !xenbusb_name_ok(id)) {
-		device_printf(sc->xbs_dev, "ignoring device/%.64s/%.64s: bad "
-		    "name\n", type, id);
+		char node[2 * XENBUS_NAMEMAX + 16];
+
+		snprintf(node, sizeof(node), "device/%.64s/%.64s", type, id);
+		if (!xenbusb_reported(sc, node))
+			device_printf(sc->xbs_dev, "ignoring %s: bad name\n",
+			    node);
 		sc->xbs_rejected++;
 		return (NULL);
 	}

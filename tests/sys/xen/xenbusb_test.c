@@ -1,0 +1,285 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * The xenbus front bus (sys/xen/xenbus/xenbusb_front.c) on the host, with
+ * the real newbus and kobj underneath and a fake xenstore (fake_xs.c):
+ * enumeration at attach, hot-plug and hot-unplug through the device/
+ * watch, malformed nodes left out, and the other end's state reaching an
+ * attached driver only when it is a valid XenbusState.
+ */
+
+#include <atf-c.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "malloc_host.h"
+#define	malloc	kern_malloc
+#define	free	kern_free
+#include <sys/malloc.h>
+#undef malloc
+#undef free
+#include <sys/queue.h>
+#include <sys/kobj.h>
+#include <sys/bus.h>
+#include <xen/xen.h>
+#include <xen/io/xenbus.h>
+#include <xen/xenstore/xenstorevar.h>
+#include <xen/xenbus/xenbusvar.h>
+#include "fake_xs.h"
+
+#include "device_if.h"
+#include "bus_if.h"
+#include "xenbus_if.h"
+
+SET_DECLARE(modmetadata_set, struct driver_module_data);
+
+#define	BE	"/local/domain/0/backend"
+
+/* A stand-in block driver: takes "vbd" children, records state changes. */
+static int tbd_attached, tbd_detached, tbd_changes;
+static XenbusState tbd_last;
+
+static int
+tbd_probe(device_t dev)
+{
+	if (strcmp(xenbus_get_type(dev), "vbd") != 0)
+		return (ENXIO);
+	device_set_desc(dev, "Test Block Device");
+	return (BUS_PROBE_DEFAULT);
+}
+
+static int
+tbd_attach(device_t dev)
+{
+	tbd_attached++;
+	return (0);
+}
+
+static int
+tbd_detach(device_t dev)
+{
+	tbd_detached++;
+	return (0);
+}
+
+static void
+tbd_otherend_changed(device_t dev, XenbusState state)
+{
+	tbd_changes++;
+	tbd_last = state;
+}
+
+static kobj_method_t tbd_methods[] = {
+	DEVMETHOD(device_probe,		tbd_probe),
+	DEVMETHOD(device_attach,	tbd_attach),
+	DEVMETHOD(device_detach,	tbd_detach),
+	DEVMETHOD(xenbus_otherend_changed, tbd_otherend_changed),
+	DEVMETHOD_END
+};
+static driver_t tbd_driver = { "tbd", tbd_methods, 0 };
+
+static void
+add_vbd(const char *id, const char *backend, const char *backend_id)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "device/vbd/%s/backend-id", id);
+	fake_xs_set(path, backend_id);
+	snprintf(path, sizeof(path), "device/vbd/%s/backend", id);
+	fake_xs_set(path, backend);
+}
+
+static device_t bus;
+
+/* Root bus, xenbusb_front (found through its DRIVER_MODULE), tbd. */
+static void
+setup(void)
+{
+	struct driver_module_data **dmdp;
+	devclass_t dc;
+
+	fake_xs_reset();
+	tbd_attached = tbd_detached = tbd_changes = 0;
+	root_bus_init();
+	SET_FOREACH(dmdp, modmetadata_set)
+		if (strcmp((*dmdp)->dmd_busname, "root") == 0)
+			ATF_REQUIRE_EQ(0, (*dmdp)->dmd_handler(NULL, MOD_LOAD,
+			    *dmdp));
+	ATF_REQUIRE(devclass_add_driver(devclass_create("xenbusb_front"),
+	    &tbd_driver, &dc) == 0);
+}
+
+static void
+start(void)
+{
+	root_bus_configure();
+	bus = devclass_get_device(devclass_find("xenbusb_front"), 0);
+	ATF_REQUIRE(bus != NULL && device_is_attached(bus));
+	(void)fake_xs_deliver();
+}
+
+static int
+nchildren(void)
+{
+	device_t *kids;
+	int n;
+
+	ATF_REQUIRE_EQ(0, device_get_children(bus, &kids, &n));
+	kern_free(kids, M_TEMP);
+	return (n);
+}
+
+static device_t
+child_at(const char *node)
+{
+	device_t *kids, found = NULL;
+	char loc[128];
+	int n, i;
+
+	ATF_REQUIRE_EQ(0, device_get_children(bus, &kids, &n));
+	for (i = 0; i < n; i++)
+		if (BUS_CHILD_LOCATION(bus, kids[i], loc, sizeof(loc)) == 0 &&
+		    strcmp(loc, node) == 0)
+			found = kids[i];
+	kern_free(kids, M_TEMP);
+	return (found);
+}
+
+ATF_TC_WITHOUT_HEAD(enumerate);
+ATF_TC_BODY(enumerate, tc)
+{
+	device_t d;
+
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	fake_xs_set("device/vif/0/backend", BE "/vif/5/0");
+	fake_xs_set("device/vif/0/backend-id", "0");
+	start();
+	ATF_CHECK_EQ(2, nchildren());
+	d = child_at("device/vbd/51712");
+	ATF_REQUIRE(d != NULL);
+	ATF_CHECK(device_is_attached(d));
+	ATF_CHECK_STREQ("vbd", xenbus_get_type(d));
+	ATF_CHECK_STREQ(BE "/vbd/5/51712", xenbus_get_otherend_path(d));
+	ATF_CHECK_EQ(0, xenbus_get_otherend_id(d));
+	d = child_at("device/vif/0");
+	ATF_REQUIRE(d != NULL);
+	ATF_CHECK(!device_is_attached(d));	/* no vif driver */
+	ATF_CHECK_EQ(1, tbd_attached);
+}
+
+ATF_TC_WITHOUT_HEAD(hotplug);
+ATF_TC_BODY(hotplug, tc)
+{
+	setup();
+	start();
+	ATF_CHECK_EQ(0, nchildren());
+	add_vbd("51728", BE "/vbd/5/51728", "0");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(1, nchildren());
+	ATF_CHECK(child_at("device/vbd/51728") != NULL);
+	ATF_CHECK_EQ(1, tbd_attached);
+	/* Events about the same node do not add it twice. */
+	fake_xs_set("device/vbd/51728/state", "1");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(1, nchildren());
+	/* Unplug: detached and deleted, its state watch gone too. */
+	fake_xs_rm("device/vbd/51728");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(0, nchildren());
+	ATF_CHECK_EQ(1, tbd_detached);
+	ATF_CHECK_EQ(1, fake_xs_nwatches());	/* only device/ */
+}
+
+/* Nodes no driver could trust are left out, and nothing leaks. */
+ATF_TC_WITHOUT_HEAD(malformed);
+ATF_TC_BODY(malformed, tc)
+{
+	long live;
+
+	setup();
+	start();
+	live = kern_malloc_live;
+	add_vbd("1", BE "/vbd/5/1", "abc");
+	add_vbd("2", BE "/vbd/5/2", "-1");
+	add_vbd("3", BE "/vbd/5/3", "70000");		/* > DOMID_FIRST_RESERVED */
+	add_vbd("4", BE "/vbd/5/4", "");
+	add_vbd("5", "/etc/passwd", "0");
+	add_vbd("6", "", "0");
+	add_vbd("has space", BE "/vbd/5/7", "0");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(0, nchildren());
+	ATF_CHECK_EQ(0, tbd_attached);
+	ATF_CHECK_EQ(live, kern_malloc_live);
+	/* A node that is fixed later is taken. */
+	fake_xs_set("device/vbd/1/backend-id", "0");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(1, nchildren());
+	ATF_CHECK(child_at("device/vbd/1") != NULL);
+}
+
+ATF_TC_WITHOUT_HEAD(otherend_state);
+ATF_TC_BODY(otherend_state, tc)
+{
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	start();
+	tbd_changes = 0;
+	fake_xs_set(BE "/vbd/5/51712/state", "4");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(1, tbd_changes);
+	ATF_CHECK_EQ(XenbusStateConnected, tbd_last);
+	fake_xs_set(BE "/vbd/5/51712/state", "99");
+	fake_xs_set(BE "/vbd/5/51712/state", "abc");
+	fake_xs_set(BE "/vbd/5/51712/state", "4x");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(1, tbd_changes);
+	fake_xs_set(BE "/vbd/5/51712/state", "6");
+	(void)fake_xs_deliver();
+	ATF_CHECK_EQ(2, tbd_changes);
+	ATF_CHECK_EQ(XenbusStateClosed, tbd_last);
+	ATF_CHECK_EQ(XenbusStateClosed,
+	    xenbus_read_otherend_state(child_at("device/vbd/51712")));
+}
+
+ATF_TC_WITHOUT_HEAD(set_state_and_errors);
+ATF_TC_BODY(set_state_and_errors, tc)
+{
+	device_t d;
+	char *v;
+
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	start();
+	d = child_at("device/vbd/51712");
+	ATF_REQUIRE(d != NULL);
+	ATF_CHECK_EQ(0, xenbus_set_state(d, XenbusStateInitialised));
+	ATF_REQUIRE_EQ(0, xs_read(0, "device/vbd/51712", "state", &v, NULL));
+	ATF_CHECK_STREQ("3", v);
+	kern_free(v, M_XENSTORE);
+	ATF_CHECK_EQ(XenbusStateInitialised, xenbus_get_state(d));
+	xenbus_dev_fatal(d, EIO, "ring setup");
+	ATF_REQUIRE_EQ(0, xs_read(0, "device/vbd/51712", "error", &v, NULL));
+	ATF_CHECK_STREQ("5 ring setup", v);
+	kern_free(v, M_XENSTORE);
+	ATF_CHECK_EQ(XenbusStateClosing, xenbus_get_state(d));
+	ATF_CHECK_STREQ("Connected", xenbus_strstate(XenbusStateConnected));
+	ATF_CHECK_STREQ("invalid", xenbus_strstate((XenbusState)42));
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, enumerate);
+	ATF_TP_ADD_TC(tp, hotplug);
+	ATF_TP_ADD_TC(tp, malformed);
+	ATF_TP_ADD_TC(tp, otherend_state);
+	ATF_TP_ADD_TC(tp, set_state_and_errors);
+	return (atf_no_error());
+}
