@@ -336,25 +336,18 @@ usage:
 	return (EINVAL);
 }
 
-/*
- * newbus is linked in by another part of the tree; until it always is,
- * devinfo refers to it weakly and says so when it is absent.
- */
-#pragma weak root_bus
-#pragma weak device_get_children
-#pragma weak device_get_nameunit
-#pragma weak device_get_desc
-#pragma weak device_is_attached
-
 static void
 mon_devinfo(device_t dev, int depth)
 {
 	device_t *children;
-	const char *desc;
+	const char *desc, *name;
 	int i, n;
 
+	/* A child no driver has claimed has no name yet. */
+	name = device_get_nameunit(dev);
 	desc = device_get_desc(dev);
-	mon_printf("%*s%s%s%s%s%s\n", depth * 2, "", device_get_nameunit(dev),
+	mon_printf("%*s%s%s%s%s%s\n", depth * 2, "",
+	    name[0] != '\0' ? name : "unknown",
 	    desc != NULL ? " <" : "", desc != NULL ? desc : "",
 	    desc != NULL ? ">" : "",
 	    device_is_attached(dev) ? "" : " (unattached)");
@@ -377,8 +370,8 @@ MONITOR_COMMAND(devinfo, "", "print the device tree")
 		mon_printf("usage: devinfo\n");
 		return (EINVAL);
 	}
-	if (&root_bus == NULL || root_bus == NULL) {
-		mon_printf("devinfo: no device tree in this kernel\n");
+	if (root_bus == NULL) {
+		mon_printf("devinfo: no device tree yet\n");
 		return (ENXIO);
 	}
 	mon_devinfo(root_bus, 0);
