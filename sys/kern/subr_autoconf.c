@@ -8,12 +8,15 @@
  * Autoconfiguration at boot: the root bus, the drivers built into the
  * kernel, and the first probe and attach of the device tree.
  *
- * Every DRIVER_MODULE() leaves a driver_module_data in the linker set
- * modmetadata_set.  For drivers compiled into the kernel nobody loads a
- * module, so this SYSINIT hands each one to its handler (MOD_LOAD), which
- * adds the driver to its bus's devclass; then the root bus probes and
- * attaches its children, and each bus does the same below it.  Drivers in
- * modules go through the same handler when the kernel linker loads them.
+ * Every DRIVER_MODULE() leaves a module metadata record of type MDT_DRIVER
+ * in the linker set modmetadata_set, and the kernel linker has made each
+ * one a module of the kernel (kern_linker.c, at SI_SUB_KMEM).  In
+ * SI_SUB_CONFIGURE, in order: the root bus appears; the built-in drivers'
+ * modules get MOD_LOAD (driver_module_handler() adds each driver to its
+ * bus's devclass), at SI_ORDER_MIDDLE like any DECLARE_MODULE there; then
+ * the root bus probes and attaches its children, and each bus does the
+ * same below it.  Drivers in a .ko get MOD_LOAD at the same point among
+ * the file's SYSINITs, and their buses re-probe (BUS_DRIVER_ADDED).
  */
 
 #include <sys/param.h>
@@ -23,24 +26,35 @@
 #include <sys/queue.h>
 #include <sys/kobj.h>
 #include <sys/bus.h>
+#include <sys/module.h>
 
-SET_DECLARE(modmetadata_set, struct driver_module_data);
+SET_DECLARE(modmetadata_set, struct mod_metadata);
+
+static void
+configure_first(void *arg)
+{
+	root_bus_init();
+}
+SYSINIT(configure_first, SI_SUB_CONFIGURE, SI_ORDER_FIRST, configure_first,
+    NULL);
+
+static void
+configure_drivers(void *arg)
+{
+	struct mod_metadata **mdp;
+
+	SET_FOREACH(mdp, modmetadata_set) {
+		if ((*mdp)->md_version == MDT_STRUCT_VERSION &&
+		    (*mdp)->md_type == MDT_DRIVER)
+			module_register_init(*mdp);
+	}
+}
+SYSINIT(configure_drivers, SI_SUB_CONFIGURE, SI_ORDER_MIDDLE,
+    configure_drivers, NULL);
 
 static void
 configure(void *arg)
 {
-	struct driver_module_data **dmdp, *dmd;
-	int error;
-
-	root_bus_init();
-	SET_FOREACH(dmdp, modmetadata_set) {
-		dmd = *dmdp;
-		if (dmd->dmd_handler != driver_module_handler)
-			continue;	/* other module metadata */
-		if ((error = dmd->dmd_handler(NULL, MOD_LOAD, dmd)) != 0)
-			printf("autoconf: driver %s not registered: %d\n",
-			    dmd->dmd_name, error);
-	}
 	root_bus_configure();
 }
-SYSINIT(configure, SI_SUB_CONFIGURE, SI_ORDER_FIRST, configure, NULL);
+SYSINIT(configure, SI_SUB_CONFIGURE, SI_ORDER_ANY, configure, NULL);

@@ -25,6 +25,7 @@
 #include <sys/types.h>
 #include <sys/kobj.h>
 #include <sys/linker_set.h>
+#include <sys/module.h>
 
 typedef struct device		*device_t;
 typedef struct kobj_class	driver_t;
@@ -140,28 +141,20 @@ void		root_bus_init(void);
 void		root_bus_configure(void);
 
 /*
- * Module events.  XXX These belong to <sys/module.h>, which comes with the
- * kernel linker; they live here until then.
- */
-struct module;
-typedef enum modeventtype {
-	MOD_LOAD,
-	MOD_UNLOAD,
-	MOD_SHUTDOWN,
-	MOD_QUIESCE
-} modeventtype_t;
-typedef int (*modeventhand_t)(struct module *, int, void *);
-
-/*
  * DRIVER_MODULE(name, busname, driver, evh, arg) registers 'driver' for
- * the children of buses of class 'busname'.  It emits one of these and a
- * pointer to it in the linker set "modmetadata_set"; the module system
- * calls dmd_handler (driver_module_handler()) with MOD_LOAD when the
- * kernel or the module comes up and MOD_UNLOAD before a module goes.  'evh'
- * (may be NULL) is chained: called with 'arg' before the driver is added
- * and after it is removed.
+ * the children of buses of class 'busname'.  It emits one of these, a
+ * module metadata record (<sys/module.h>) of type MDT_DRIVER, in the
+ * linker set "modmetadata_set": a module named "busname/name" whose
+ * handler is dmd_handler (driver_module_handler()), called with the
+ * record itself.  The module system sends it MOD_LOAD at SI_SUB_CONFIGURE,
+ * SI_ORDER_MIDDLE (for the kernel's own drivers, from autoconfiguration;
+ * for a .ko, at that point among the file's SYSINITs), then MOD_QUIESCE
+ * and MOD_UNLOAD before the module's file goes.  'evh' (may be NULL) is
+ * chained: called with 'arg' before the driver is added and after it is
+ * removed.
  */
 struct driver_module_data {
+	struct mod_metadata dmd_md;	/* MDT_DRIVER, "busname/name" */
 	const char	*dmd_name;	/* "busname/name", for messages */
 	modeventhand_t	dmd_handler;	/* driver_module_handler */
 	modeventhand_t	dmd_chainevh;	/* the driver's own, or NULL */
@@ -174,6 +167,11 @@ int		driver_module_handler(struct module *mod, int what, void *arg);
 
 #define	DRIVER_MODULE(name, busname, driver, evh, arg)			\
 	static struct driver_module_data name##_##busname##_driver_mod = { \
+		.dmd_md = {						\
+			.md_version = MDT_STRUCT_VERSION,		\
+			.md_type = MDT_DRIVER,				\
+			.md_cval = #busname "/" #name			\
+		},							\
 		.dmd_name = #busname "/" #name,				\
 		.dmd_handler = driver_module_handler,			\
 		.dmd_chainevh = (evh),					\

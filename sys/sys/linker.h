@@ -125,11 +125,71 @@ int	link_elf_obj_section(const struct link_elf_obj *, const char *,
 	    uintptr_t *, size_t *);
 
 #ifdef _KERNEL
-/* Operations backed by kmem and pmap, for the kernel linker to use. */
+#include <sys/queue.h>
+
+/*
+ * Operations backed by the module arena and pmap, for the kernel linker
+ * to use: memory in the top 2 GiB (kmem_malloc_kmod), as -mcmodel=kernel
+ * code needs, and the kernel's own symbols.
+ */
 int	link_elf_obj_kmem_alloc(void *, size_t, void **, uintptr_t *);
 void	link_elf_obj_kmem_free(void *, void *, uintptr_t, size_t);
 int	link_elf_obj_kmem_protect(void *, void *, uintptr_t, size_t, int);
 int	link_elf_obj_ksyms_lookup(void *, const char *, uintptr_t *);
+
+/*
+ * The kernel linker (sys/kern/kern_linker.c): linker files -- the kernel
+ * itself (id 1) and each loaded .ko -- with their modules, dependencies
+ * and references.  See kld(4).
+ *
+ * Lock legend: [k] kld_mtx, the linker's lock, held around every load,
+ * unload and walk of the list; [I] set before the file is on the list.
+ */
+#define	LINKER_NAMELEN	64	/* "foo.ko", with its NUL */
+#define	LINKER_PATHLEN	128	/* "boot/kernel/foo.ko", with its NUL */
+#define	LINKER_MAXDEPTH	8	/* dependencies of dependencies of ... */
+
+struct module;
+struct sysinit;
+struct sysctl_oid;
+
+struct linker_file {
+	TAILQ_ENTRY(linker_file) lf_link;	/* [k] all files, by id */
+	int		 lf_id;			/* [I] 1: the kernel */
+	int		 lf_refs;		/* [k] see kld(4) */
+	int		 lf_flags;		/* [k] LF_* */
+	char		 lf_name[LINKER_NAMELEN];	/* [I] "foo.ko" */
+	char		 lf_path[LINKER_PATHLEN];	/* [I] where it was */
+	uintptr_t	 lf_address;		/* [I] its memory */
+	size_t		 lf_size;		/* [I] */
+	struct link_elf_obj lf_obj;		/* [I] not for the kernel */
+	struct linker_file **lf_deps;		/* [I] files it needs */
+	int		 lf_ndeps;		/* [I] */
+	struct sysinit	**lf_sysinit;		/* [k] sorted, drivers too */
+	int		 lf_nsysinit;		/* [k] */
+	int		 lf_ninit;		/* [k] how many have run */
+	struct sysinit	*lf_drvinit;		/* [k] the drivers' SYSINITs */
+	struct sysctl_oid **lf_oids;		/* [k] registered oids */
+	int		 lf_noids;		/* [k] */
+	int		 lf_loaderr;		/* [k] a MOD_LOAD failed */
+};
+
+#define	LF_EXPLICIT	0x01	/* loaded by name, not as a dependency */
+#define	LF_LOADING	0x02	/* being loaded: a dependency loop */
+#define	LF_READY	0x04	/* loaded: its SYSINITs have run */
+
+extern struct mtx kld_mtx;
+extern struct linker_file *linker_kernel_file;
+
+int	linker_load_file(const char *, bool, struct linker_file **);
+int	linker_unload_file(struct linker_file *);
+struct linker_file *linker_find_file(const char *);
+struct linker_file *linker_find_file_id(int);
+struct linker_file *linker_file_first(void);
+struct linker_file *linker_file_next(struct linker_file *);
+int	linker_lookup_symbol(struct linker_file *, const char *, uintptr_t *);
+void	linker_module_failed(struct linker_file *, struct module *, int);
+void	linker_preload(void);
 #endif
 
 #endif /* !_SYS_LINKER_H_ */
