@@ -47,6 +47,7 @@ static TAILQ_HEAD(, thread) thread_all = TAILQ_HEAD_INITIALIZER(thread_all);
 static TAILQ_HEAD(, thread) thread_zombies =
     TAILQ_HEAD_INITIALIZER(thread_zombies);
 static struct callout sched_slice;
+static void	sched_slice_tick(void *);
 static int thread_nextid = 1;
 static bool sched_ready;
 bool sched_need_resched;
@@ -92,6 +93,9 @@ setrunnable(struct thread *td)
 	sched_add(td);
 	if (td->td_pri < curthread->td_pri)
 		sched_need_resched = true;
+	if (sched_ready && !callout_pending(&sched_slice))
+		callout_reset_ns(&sched_slice, SCHED_SLICE_NS,
+		    sched_slice_tick, NULL);
 }
 
 /* Free what exited threads left; never called on a zombie's stack. */
@@ -192,13 +196,17 @@ critical_exit(void)
 		sched_preempt_check();
 }
 
-/* Every 10 ms while threads of the running priority wait: rotate. */
+/*
+ * A time slice: while threads of the running priority (or more urgent)
+ * wait, switch every 10 ms.  The callout is armed only while there is a
+ * thread waiting to run, so an idle domain takes no timer events.
+ */
 static void
 sched_slice_tick(void *arg)
 {
-	if (sched_runq_bits != 0 &&
-	    __builtin_ctzl(sched_runq_bits) <= curthread->td_pri &&
-	    curthread != idlethread)
+	if (sched_runq_bits == 0 || curthread == idlethread)
+		return;
+	if (__builtin_ctzl(sched_runq_bits) <= curthread->td_pri)
 		sched_need_resched = true;
 	callout_reset_ns(&sched_slice, SCHED_SLICE_NS, sched_slice_tick,
 	    NULL);
@@ -295,8 +303,6 @@ sched_init(void *arg)
 	if (thread_create(idle_loop, NULL, PRI_IDLE, "idle", &idlethread) != 0)
 		panic("sched_init: cannot create the idle thread");
 	callout_init(&sched_slice);
-	callout_reset_ns(&sched_slice, SCHED_SLICE_NS, sched_slice_tick,
-	    NULL);
 	sched_ready = true;
 	printf("sched: %d priorities, 10 ms slices, idle blocks in Xen\n",
 	    PRI_NQS);

@@ -92,6 +92,8 @@ evtchn_lookup(evtchn_port_t port)
 void
 evtchn_mask(evtchn_port_t port)
 {
+	if (port == 0 || port >= EVTCHN_NPORTS)
+		return;
 	atomic_set_long(evtchn_mask_word(port / EVTCHN_BPW),
 	    1UL << (port % EVTCHN_BPW));
 }
@@ -107,6 +109,8 @@ evtchn_unmask(evtchn_port_t port)
 	volatile struct vcpu_info *v = &HYPERVISOR_shared_info->vcpu_info[0];
 	u_int w = port / EVTCHN_BPW;
 
+	if (port == 0 || port >= EVTCHN_NPORTS)
+		return;
 	atomic_clear_long(evtchn_mask_word(w), 1UL << (port % EVTCHN_BPW));
 	if ((*evtchn_pending_word(w) & (1UL << (port % EVTCHN_BPW))) != 0 &&
 	    !atomic_testandset_long((volatile u_long *)&v->evtchn_pending_sel,

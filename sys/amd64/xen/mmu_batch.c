@@ -52,6 +52,8 @@ xen_errno(long rv)
 
 struct mmu_stats mmu_stats;
 
+static void	mmu_batch_submit(struct mmu_batch *);
+
 void
 mmu_batch_init(struct mmu_batch *mb)
 {
@@ -88,7 +90,7 @@ mmu_batch_update(struct mmu_batch *mb, uint64_t ptr, uint64_t val)
 
 	if (mb->mb_nreq == MMU_BATCH_NREQ ||
 	    (seg = mmu_batch_seg(mb, 0)) == NULL) {
-		(void)mmu_batch_flush(mb);
+		mmu_batch_submit(mb);
 		seg = mmu_batch_seg(mb, 0);
 	}
 	mb->mb_req[mb->mb_nreq].ptr = ptr;
@@ -105,7 +107,7 @@ mmu_batch_ext(struct mmu_batch *mb, u_int cmd, u_long arg1, u_long arg2)
 
 	if (mb->mb_next == MMU_BATCH_NEXT ||
 	    (seg = mmu_batch_seg(mb, 1)) == NULL) {
-		(void)mmu_batch_flush(mb);
+		mmu_batch_submit(mb);
 		seg = mmu_batch_seg(mb, 1);
 	}
 	op = &mb->mb_ext[mb->mb_next++];
@@ -139,18 +141,17 @@ mmu_batch_report(struct mmu_batch *mb, struct mmu_batch_seg *seg, long rv)
 }
 
 /*
- * Send everything queued.  Returns 0, or the errno of the first failure
- * seen since the previous flush (including flushes the queue did by
- * itself when full).
+ * Send everything queued, keeping the first error in mb_error.  The queue
+ * does this by itself when it is full; mmu_batch_flush() then reports
+ * that error too.
  */
-int
-mmu_batch_flush(struct mmu_batch *mb)
+static void
+mmu_batch_submit(struct mmu_batch *mb)
 {
 	multicall_entry_t mc[MMU_BATCH_NSEG];
 	struct mmu_batch_seg *seg;
 	long rv;
 	u_int i;
-	int error;
 
 	if (mb->mb_nseg == 1) {
 		seg = &mb->mb_seg[0];
@@ -190,6 +191,19 @@ mmu_batch_flush(struct mmu_batch *mb)
 	mmu_stats.ms_updates += mb->mb_nreq;
 	mmu_stats.ms_extops += mb->mb_next;
 	mb->mb_nreq = mb->mb_next = mb->mb_nseg = 0;
+}
+
+/*
+ * Send everything queued.  Returns 0, or the errno of the first failure
+ * since the previous mmu_batch_flush(), including failures of the flushes
+ * the queue made by itself when full.
+ */
+int
+mmu_batch_flush(struct mmu_batch *mb)
+{
+	int error;
+
+	mmu_batch_submit(mb);
 	error = mb->mb_error;
 	mb->mb_error = 0;
 	return (error);

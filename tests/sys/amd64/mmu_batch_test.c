@@ -211,11 +211,28 @@ ATF_TC_BODY(failure_reported, tc)
 	ATF_CHECK_EQ(0, mmu_batch_flush(&mb));
 }
 
+/* A failure inside a flush the full queue made by itself still counts. */
+ATF_TC_WITHOUT_HEAD(failure_in_auto_flush);
+ATF_TC_BODY(failure_in_auto_flush, tc)
+{
+	int i;
+
+	reset();
+	fail_at = 3;
+	for (i = 0; i < MMU_BATCH_NREQ + 10; i++)
+		mmu_batch_update(&mb, 0x8000 + 8 * i, i);
+	ATF_CHECK_EQ(1, ncalls);		/* the automatic flush */
+	ATF_CHECK_EQ(1, mmu_stats.ms_errors);
+	ATF_CHECK_EQ(22, mmu_batch_flush(&mb));
+	ATF_CHECK_EQ(0, mmu_batch_flush(&mb));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, updates_fill_batches);
 	ATF_TP_ADD_TC(tp, order_across_kinds);
 	ATF_TP_ADD_TC(tp, segment_overflow);
 	ATF_TP_ADD_TC(tp, failure_reported);
+	ATF_TP_ADD_TC(tp, failure_in_auto_flush);
 	return (atf_no_error());
 }
