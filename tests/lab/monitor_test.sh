@@ -59,6 +59,7 @@ devinfo_body() {
 	lab_scenario monitor
 	lab_expect_line 'root0 <System root bus>'
 	lab_expect_line '  xenbusb_front0 <Xen frontend devices>'
+	lab_expect_line '  xencons0 <Xen PV console>'
 	lab_expect_line '    unknown <vbd> (unattached)'
 }
 

@@ -32,11 +32,17 @@
 #include <sys/systm.h>
 #include <sys/cons.h>
 #include <sys/kernel.h>
+#include <sys/queue.h>
+#include <sys/kobj.h>
+#include <sys/bus.h>
 #include <machine/xen.h>
 #include <machine/hypercall.h>
 #include <xen/io/console.h>
 #include <xen/xencons_ring.h>
 #include <xen/xen_evtchn.h>
+
+#include "device_if.h"
+#include "bus_if.h"
 
 #define	XENCONS_POLL_NS		(10 * 1000 * 1000)	/* one wait */
 #define	XENCONS_STALL_NS	(2000 * 1000 * 1000UL)	/* give up */
@@ -145,22 +151,65 @@ xencons_intr(void *arg)
 	cnintr();
 }
 
+/*
+ * The console as a device: "xencons0 on root0".  The ring has been the
+ * system console since the first printf; attaching the device adds the
+ * interrupt for input (before that, input is polled) and a place in the
+ * device tree.  Detaching goes back to polling; the console stays.
+ */
 static void
-xencons_intr_attach(void *arg)
+xencons_identify(driver_t *driver, device_t parent)
+{
+	if (device_find_child(parent, "xencons", -1) == NULL)
+		(void)device_add_child(parent, "xencons", 0);
+}
+
+static int
+xencons_probe(device_t dev)
+{
+	device_set_desc(dev, "Xen PV console");
+	return (BUS_PROBE_DEFAULT);
+}
+
+static int
+xencons_attach(device_t dev)
 {
 	int error;
 
 	error = evtchn_bind_handler(xencons_port, xencons_intr, NULL,
 	    "xencons");
 	if (error != 0) {
-		printf("xencons: cannot bind event channel %u: %d; polling "
-		    "for input\n", xencons_port, error);
-		return;
+		device_printf(dev, "cannot bind event channel %u: %d\n",
+		    xencons_port, error);
+		return (error);
 	}
 	xencons_dev.cn_flags |= CN_INTR;
+	return (0);
 }
-SYSINIT(xencons_intr, SI_SUB_INTR, SI_ORDER_MIDDLE, xencons_intr_attach,
-    NULL);
+
+static int
+xencons_detach(device_t dev)
+{
+	xencons_dev.cn_flags &= ~CN_INTR;
+	evtchn_unbind(xencons_port);
+	return (0);
+}
+
+static kobj_method_t xencons_methods[] = {
+	DEVMETHOD(device_identify,	xencons_identify),
+	DEVMETHOD(device_probe,		xencons_probe),
+	DEVMETHOD(device_attach,	xencons_attach),
+	DEVMETHOD(device_detach,	xencons_detach),
+	DEVMETHOD_END
+};
+
+static driver_t xencons_driver = {
+	"xencons",
+	xencons_methods,
+	0
+};
+
+DRIVER_MODULE(xencons, root, xencons_driver, NULL, NULL);
 
 #include <sys/sysctl.h>
 
