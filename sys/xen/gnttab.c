@@ -278,3 +278,23 @@ gnttab_init(void *arg)
 	    nframes, gnttab_max_frames, gnttab_stats.gs_nentries);
 }
 SYSINIT(gnttab, SI_SUB_XEN, SI_ORDER_FIRST, gnttab_init, NULL);
+
+#include <sys/sysctl.h>
+
+/* sysctl: hw.xen.gnttab. */
+SYSCTL_DECL(_hw_xen);
+SYSCTL_NODE(_hw_xen, gnttab, "grant tables");
+SYSCTL_ULONG(_hw_xen_gnttab, inuse, &gnttab_stats.gs_inuse,
+    "grants handed out now");
+SYSCTL_ULONG(_hw_xen_gnttab, entries, &gnttab_stats.gs_nentries,
+    "entries in the table");
+SYSCTL_ULONG(_hw_xen_gnttab, frames, &gnttab_stats.gs_frames,
+    "table frames");
+SYSCTL_ULONG(_hw_xen_gnttab, max_frames, &gnttab_stats.gs_max_frames,
+    "most frames Xen allows");
+SYSCTL_ULONG(_hw_xen_gnttab, grants, &gnttab_stats.gs_grants,
+    "grants ever made");
+SYSCTL_ULONG(_hw_xen_gnttab, busy, &gnttab_stats.gs_busy,
+    "revokes refused: still mapped");
+SYSCTL_ULONG(_hw_xen_gnttab, exhausted, &gnttab_stats.gs_exhausted,
+    "requests refused: no free reference");

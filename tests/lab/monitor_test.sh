@@ -97,6 +97,11 @@ sysctl_body() {
 	lab_expect_match 'machdep\.hypercalls\.mmu_update: [1-9][0-9]*'
 	lab_expect_match 'machdep\.hypercalls\.event_channel_op: [1-9][0-9]*'
 	lab_expect_match 'vm\.mmu\.updates: [1-9][0-9]*'
+	# No frontend has granted anything yet: the table is as Xen gave it.
+	lab_expect_line 'hw.xen.gnttab.frames: 1'
+	lab_expect_line 'hw.xen.gnttab.entries: 512'
+	lab_expect_line 'hw.xen.gnttab.inuse: 0'
+	lab_expect_line 'hw.xen.gnttab.exhausted: 0'
 	lab_expect_match 'vm\.mmu\.hypercalls: [1-9][0-9]*'
 	lab_expect_line 'vm.mmu.errors: 0'
 	lab_expect_match 'vm\.pmap\.tables: [1-9][0-9]*'
