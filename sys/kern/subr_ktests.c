@@ -35,7 +35,11 @@ KTEST(malloc_sizes, "malloc and free every size class; counters balance", 0)
 	void *p[nitems(sizes)];
 	u_long inuse, memuse, kva, pages_before;
 	size_t i;
+	int error;
 
+	/* No other thread may allocate meanwhile: the counts are exact. */
+	critical_enter();
+	error = 0;
 	inuse = M_KTEST->ks_inuse;
 	memuse = M_KTEST->ks_memuse;
 	kva = kva_pages_inuse();
@@ -43,28 +47,33 @@ KTEST(malloc_sizes, "malloc and free every size class; counters balance", 0)
 		p[i] = malloc(sizes[i], M_KTEST, M_NOWAIT | M_ZERO);
 		if (p[i] == NULL) {
 			ktest_fail("malloc(%zu) failed", sizes[i]);
-			return (ENOMEM);
+			error = ENOMEM;
+			break;
 		}
 		if (((char *)p[i])[sizes[i] - 1] != 0) {
 			ktest_fail("malloc(%zu, M_ZERO) not zeroed", sizes[i]);
-			return (EINVAL);
+			error = EINVAL;
 		}
 		memset(p[i], 0xa5, sizes[i]);
 	}
-	if (M_KTEST->ks_inuse != inuse + nitems(sizes)) {
+	if (error == 0 && M_KTEST->ks_inuse != inuse + nitems(sizes)) {
 		ktest_fail("ks_inuse %lu, expected %lu", M_KTEST->ks_inuse,
 		    inuse + nitems(sizes));
-		return (EINVAL);
+		error = EINVAL;
 	}
-	for (i = 0; i < nitems(sizes); i++)
+	while (i-- > 0)
 		free(p[i], M_KTEST);
-	if (M_KTEST->ks_inuse != inuse || M_KTEST->ks_memuse != memuse ||
-	    kva_pages_inuse() != kva) {
-		ktest_fail("after free: %lu allocations, %lu bytes, %lu KVA "
-		    "pages left", M_KTEST->ks_inuse - inuse,
-		    M_KTEST->ks_memuse - memuse, kva_pages_inuse() - kva);
-		return (EINVAL);
+	if (error == 0 && (M_KTEST->ks_inuse != inuse ||
+	    M_KTEST->ks_memuse != memuse || kva_pages_inuse() != kva)) {
+		ktest_fail("after free: %ld allocations, %ld bytes, %ld KVA "
+		    "pages left", (long)(M_KTEST->ks_inuse - inuse),
+		    (long)(M_KTEST->ks_memuse - memuse),
+		    (long)(kva_pages_inuse() - kva));
+		error = EINVAL;
 	}
+	critical_exit();
+	if (error != 0)
+		return (error);
 	/* A large block's pages go back to the page allocator. */
 	critical_enter();
 	pages_before = vm_page_free_count();

@@ -313,18 +313,27 @@ xs_simple(uint32_t type, xs_tx_t tx, const char *dir, const char *node,
     const char *value, struct xs_msg **replyp)
 {
 	char path[XENSTORE_ABS_PATH_MAX + 1];
-	size_t len;
+	size_t len, size;
 	void *buf;
 	int error;
 
 	if ((error = xs_join(dir, node, path, sizeof(path))) != 0)
 		return (error);
-	buf = malloc(XS_MSG_MAX, M_XENSTORE, M_WAITOK);
+	/*
+	 * Just the room this message needs (the builders still enforce the
+	 * protocol's limits): most requests then come from a small malloc
+	 * zone instead of a freshly mapped multi-page block.
+	 */
+	size = sizeof(struct xsd_sockmsg) + strlen(path) + 1 +
+	    (type == XS_WRITE ? strlen(value) : 0);
+	if (size > XS_MSG_MAX)
+		size = XS_MSG_MAX;
+	buf = malloc(size, M_XENSTORE, M_WAITOK);
 	if (type == XS_WRITE)
-		error = xs_req_write(buf, XS_MSG_MAX, &len, 0, tx, path, value,
+		error = xs_req_write(buf, size, &len, 0, tx, path, value,
 		    strlen(value));
 	else
-		error = xs_req_path(buf, XS_MSG_MAX, &len, type, 0, tx, path);
+		error = xs_req_path(buf, size, &len, type, 0, tx, path);
 	if (error == 0)
 		error = xs_talk(buf, replyp);
 	free(buf, M_XENSTORE);
