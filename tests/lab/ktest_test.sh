@@ -27,6 +27,7 @@ ktest_case fpu_separate "the FPU state of two threads stays separate (lazy switc
 ktest_case mutex_exclusion "a sleep mutex excludes three threads that yield while holding it"
 ktest_case sleep_timeout "tsleep with a timeout returns EWOULDBLOCK after 50 ms"
 ktest_case thread_exit_reaps "exited threads give back their stacks and memory"
+ktest_case evtchn_loopback "a loopback event channel pair counts every notification exactly once"
 ktest_case gnttab_exhaust "grants to dom0 grow the table to its maximum, then all are revoked"
 
 atf_test_case callout_vs_dom0
@@ -85,6 +86,7 @@ atf_init_test_cases() {
 	atf_add_test_case mutex_exclusion
 	atf_add_test_case sleep_timeout
 	atf_add_test_case thread_exit_reaps
+	atf_add_test_case evtchn_loopback
 	atf_add_test_case gnttab_exhaust
 	atf_add_test_case callout_vs_dom0
 	atf_add_test_case all_passed
