@@ -158,6 +158,34 @@ malloc_type_list(void)
 	return (malloc_types);
 }
 
+/*
+ * Forget the types defined in [start, end): a module is going away with
+ * its MALLOC_DEFINEs.  Returns how many allocations they still had (a
+ * leak the module made: they stay allocated, uncounted).
+ */
+u_long
+malloc_uninit_range(uintptr_t start, uintptr_t end)
+{
+	struct malloc_type **mtp, *mt;
+	register_t s;
+	u_long leaked;
+
+	leaked = 0;
+	s = intr_disable();
+	for (mtp = &malloc_types; (mt = *mtp) != NULL;) {
+		if ((uintptr_t)mt < start || (uintptr_t)mt >= end) {
+			mtp = &mt->ks_next;
+			continue;
+		}
+		leaked += mt->ks_inuse;
+		*mtp = mt->ks_next;
+		mt->ks_next = NULL;
+		mt->ks_listed = 0;
+	}
+	intr_restore(s);
+	return (leaked);
+}
+
 #include <sys/sysctl.h>
 
 /* sysctl: kern.malloc.<type>.{inuse,memuse,calls}. */

@@ -68,13 +68,21 @@
  * our flags, but assembly may ask for one: each symbol named by a GOT
  * relocation gets one 8-byte slot.
  *
- * After relocation the parts are protected (lo_protect) and what later
- * users need is kept in one small block: the loaded sections, the linker
- * sets and the module's defined symbols, with copies of their names; the
- * file image is not needed any more.
+ * Two steps.  link_elf_obj_begin() does everything that needs only the
+ * module itself: checks, layout, memory, and the relocations against the
+ * module's own symbols and sets; what later users need is then kept in one
+ * small block: the loaded sections, the linker sets and the module's
+ * defined symbols, with copies of their names.  The caller may now read
+ * the module's metadata (the kernel linker loads the modules it depends
+ * on, whose symbols it needs).  link_elf_obj_finish() resolves the
+ * undefined symbols through lo_lookup, applies the remaining relocations
+ * and protects the parts (lo_protect); the file image is not needed any
+ * more.  A 32-bit value that does not fit, met in the first step, is
+ * reported by the second, after any undefined symbol, so that a one-step
+ * link_elf_obj_load() reports faults in the order it always has.
  *
- * Failure.  Every step either succeeds or returns an errno; the single
- * exit of link_elf_obj_load() gives back the module's memory and every
+ * Failure.  Every step either succeeds or returns an errno; the failure
+ * exit of both steps (leo_fail) gives back the module's memory and every
  * allocation made so far, so a refused file leaves nothing behind.
  *
  * Context: may sleep only if the callbacks do; callers serialise use of a
@@ -145,6 +153,9 @@ struct leo_ctx {
 	size_t		 strsz;
 	uint64_t	*secoff;	/* offset in the block, or LEO_NOADDR */
 	uintptr_t	*symval;	/* resolved symbol values */
+	uint8_t		*external;	/* per symbol: left to lo_lookup */
+	int		 range_error;	/* pass 1 found a value too wide */
+	char		 range_msg[LINK_ELF_OBJ_ERRLEN];
 	uint32_t	*gotslot;	/* per symbol: GOT index + 1, or 0 */
 	size_t		 ngot;
 	uint64_t	 gotoff;
@@ -722,8 +733,13 @@ leo_set_bound(const struct leo_ctx *c, const char *name, uintptr_t *valp)
 	return (false);
 }
 
+/*
+ * Symbol values.  Pass 1 knows the module's own symbols (and its linker
+ * sets' bounds) and marks the rest external; pass 2 asks lo_lookup for
+ * those.
+ */
 static int
-leo_resolve(struct leo_ctx *c)
+leo_resolve(struct leo_ctx *c, int pass)
 {
 	const struct link_elf_obj_ops *ops;
 	Elf64_Sym s;
@@ -732,17 +748,27 @@ leo_resolve(struct leo_ctx *c)
 	size_t i;
 
 	ops = c->eo->eo_ops;
-	c->symval = LEO_ALLOC(c->nsyms * sizeof(uintptr_t));
-	if (c->symval == NULL)
-		return (leo_err(c, ENOMEM, "no memory for %zu symbols",
-		    c->nsyms));
+	if (pass == 1) {
+		c->symval = LEO_ALLOC(c->nsyms * sizeof(uintptr_t));
+		c->external = LEO_ALLOC(c->nsyms);
+		if (c->symval == NULL || c->external == NULL)
+			return (leo_err(c, ENOMEM, "no memory for %zu symbols",
+			    c->nsyms));
+	}
 	for (i = 1; i < c->nsyms; i++) {
+		if (pass == 2 && !c->external[i])
+			continue;
 		leo_sym(c, i, &s);
 		name = c->str + s.st_name;
 		switch (s.st_shndx) {
 		case SHN_UNDEF:
-			if (leo_set_bound(c, name, &v))
+			if (pass == 1) {
+				if (leo_set_bound(c, name, &v))
+					break;
+				c->external[i] = 1;
+				v = 0;
 				break;
+			}
 			if (ops->lo_lookup != NULL && name[0] != '\0' &&
 			    ops->lo_lookup(c->eo->eo_arg, name, &v) == 0)
 				break;
@@ -775,8 +801,12 @@ leo_fits_s32(uint64_t v)
 	return (v + 0x80000000UL <= 0xffffffffUL);
 }
 
+/*
+ * Apply the relocations against symbols resolved in the same pass of
+ * leo_resolve(): the module's own in pass 1, external ones in pass 2.
+ */
 static int
-leo_relocate(struct leo_ctx *c)
+leo_relocate(struct leo_ctx *c, int pass)
 {
 	struct link_elf_obj *eo;
 	const Elf64_Shdr *rs;
@@ -797,6 +827,8 @@ leo_relocate(struct leo_ctx *c)
 			leo_rela(c, rs, j, &r);
 			sym = ELF64_R_SYM(r.r_info);
 			type = ELF64_R_TYPE(r.r_info);
+			if ((c->external[sym] != 0) != (pass == 2))
+				continue;
 			S = c->symval[sym];
 			A = (uint64_t)r.r_addend;
 			boff = c->secoff[rs->sh_info] + r.r_offset;
@@ -839,6 +871,23 @@ leo_relocate(struct leo_ctx *c)
 				/* leo_check_relocs() let only the above by. */
 				return (leo_err(c, EOPNOTSUPP, "relocation "
 				    "type %u", type));
+			}
+			if (!fits && pass == 1) {
+				/*
+				 * Reported by link_elf_obj_finish(), after
+				 * undefined symbols, as a one-step load
+				 * always has.
+				 */
+				if (c->range_error == 0)
+					snprintf(c->range_msg,
+					    sizeof(c->range_msg), "section %zu "
+					    "(%s): relocation %zu (type %u) "
+					    "against \"%s\": %#lx does not fit "
+					    "in 32 bits", i, leo_secname(c, i),
+					    j, type, leo_symname(c, sym),
+					    (u_long)v);
+				c->range_error = ERANGE;
+				continue;
 			}
 			if (!fits)
 				return (leo_err(c, ERANGE, "section %zu (%s): "
@@ -984,30 +1033,76 @@ leo_protect(struct leo_ctx *c)
 	return (0);
 }
 
+/* Free the load context; the module itself is the caller's business. */
+static void
+leo_ctx_free(struct leo_ctx *c)
+{
+	LEO_FREE(c->sh);
+	LEO_FREE(c->secoff);
+	LEO_FREE(c->gotslot);
+	LEO_FREE(c->symval);
+	LEO_FREE(c->external);
+	LEO_FREE(c);
+}
+
+/* A failed load: give back everything, keep only the message. */
+static int
+leo_fail(struct leo_ctx *c, int error)
+{
+	struct link_elf_obj *eo;
+	char msg[LINK_ELF_OBJ_ERRLEN];
+
+	eo = c->eo;
+	if (eo->eo_base != NULL)
+		eo->eo_ops->lo_free(eo->eo_arg, eo->eo_base, eo->eo_addr,
+		    eo->eo_size);
+	LEO_FREE(eo->eo_meta);
+	memcpy(msg, eo->eo_errmsg, sizeof(msg));
+	memset(eo, 0, sizeof(*eo));
+	memcpy(eo->eo_errmsg, msg, sizeof(msg));
+	leo_ctx_free(c);
+	return (error);
+}
+
 /*
- * Load the module whose .ko file is the 'size' bytes at 'image' into
- * memory from ops->lo_alloc.  On success 'eo' describes the module until
- * link_elf_obj_unload(); on failure nothing is left allocated, eo_errmsg
- * says why and the errno is returned.
+ * Load the module whose .ko file is the 'size' bytes at 'image', in two
+ * steps, so that the caller can read the module's metadata before the
+ * module is linked against anything else (the kernel linker loads the
+ * dependencies it names first).
+ *
+ * link_elf_obj_begin() checks the file, takes memory from ops->lo_alloc,
+ * copies the sections in and applies the relocations against the
+ * module's own symbols: afterwards its linker sets, sections and symbols
+ * can be looked up and the words it initialised with their addresses
+ * (metadata records, say) read.  The image must stay in place until
+ * link_elf_obj_finish() resolves the symbols the module leaves undefined
+ * through ops->lo_lookup, applies the relocations against them and
+ * protects the memory; then the module is ready to run, until
+ * link_elf_obj_unload().  link_elf_obj_unload() after begin alone abandons
+ * the load.  On failure of either step nothing is left allocated,
+ * eo_errmsg says why and the errno is returned.
  */
 int
-link_elf_obj_load(struct link_elf_obj *eo, const void *image, size_t size,
+link_elf_obj_begin(struct link_elf_obj *eo, const void *image, size_t size,
     const struct link_elf_obj_ops *ops, void *arg)
 {
-	struct leo_ctx ctx, *c;
+	struct leo_ctx *c;
 	size_t i;
 	void *base;
 	uintptr_t addr;
 	int error;
 
 	memset(eo, 0, sizeof(*eo));
-	memset(&ctx, 0, sizeof(ctx));
-	c = &ctx;
+	eo->eo_ops = ops;
+	eo->eo_arg = arg;
+	if ((c = LEO_ALLOC(sizeof(*c))) == NULL) {
+		snprintf(eo->eo_errmsg, sizeof(eo->eo_errmsg),
+		    "no memory to start loading");
+		return (ENOMEM);
+	}
 	c->eo = eo;
 	c->img = image;
 	c->imgsz = size;
-	eo->eo_ops = ops;
-	eo->eo_arg = arg;
 
 	if ((error = leo_check_ehdr(c)) != 0 ||
 	    (error = leo_check_sections(c)) != 0 ||
@@ -1015,13 +1110,13 @@ link_elf_obj_load(struct link_elf_obj *eo, const void *image, size_t size,
 	    (error = leo_check_symtab(c)) != 0 ||
 	    (error = leo_check_relocs(c)) != 0 ||
 	    (error = leo_layout(c)) != 0)
-		goto fail;
+		return (leo_fail(c, error));
 
 	base = NULL;
 	addr = 0;
 	if ((error = ops->lo_alloc(arg, c->total, &base, &addr)) != 0) {
 		leo_err(c, error, "cannot allocate %zu bytes", c->total);
-		goto fail;
+		return (leo_fail(c, error));
 	}
 	eo->eo_base = base;
 	eo->eo_addr = addr;
@@ -1029,7 +1124,7 @@ link_elf_obj_load(struct link_elf_obj *eo, const void *image, size_t size,
 	if (addr % LINK_ELF_OBJ_PAGE != 0 || addr + c->total < addr) {
 		error = leo_err(c, EINVAL, "allocator gave a bad address %#lx",
 		    (u_long)addr);
-		goto fail;
+		return (leo_fail(c, error));
 	}
 	memset(eo->eo_base, 0, c->total);
 	for (i = 1; i < c->shnum; i++)
@@ -1041,35 +1136,57 @@ link_elf_obj_load(struct link_elf_obj *eo, const void *image, size_t size,
 		eo->eo_ngot = c->ngot;
 	}
 
-	if ((error = leo_resolve(c)) != 0 ||
-	    (error = leo_relocate(c)) != 0 ||
-	    (error = leo_keep(c)) != 0 ||
-	    (error = leo_protect(c)) != 0)
-		goto fail;
+	if ((error = leo_resolve(c, 1)) != 0 ||
+	    (error = leo_relocate(c, 1)) != 0 ||
+	    (error = leo_keep(c)) != 0)
+		return (leo_fail(c, error));
+	eo->eo_ctx = c;
 	eo->eo_errmsg[0] = '\0';
-	error = 0;
-	goto out;
-
-fail:
-	if (eo->eo_base != NULL)
-		ops->lo_free(arg, eo->eo_base, eo->eo_addr, eo->eo_size);
-	LEO_FREE(eo->eo_meta);
-	{
-		char msg[LINK_ELF_OBJ_ERRLEN];
-
-		memcpy(msg, eo->eo_errmsg, sizeof(msg));
-		memset(eo, 0, sizeof(*eo));
-		memcpy(eo->eo_errmsg, msg, sizeof(msg));
-	}
-out:
-	LEO_FREE(c->sh);
-	LEO_FREE(c->secoff);
-	LEO_FREE(c->gotslot);
-	LEO_FREE(c->symval);
-	return (error);
+	return (0);
 }
 
-/* Give back everything a successful link_elf_obj_load() took. */
+int
+link_elf_obj_finish(struct link_elf_obj *eo)
+{
+	struct leo_ctx *c;
+	int error;
+
+	if ((c = eo->eo_ctx) == NULL) {
+		snprintf(eo->eo_errmsg, sizeof(eo->eo_errmsg),
+		    "no load in progress");
+		return (EINVAL);
+	}
+	if ((error = leo_resolve(c, 2)) != 0)
+		return (leo_fail(c, error));
+	if (c->range_error != 0) {
+		memcpy(eo->eo_errmsg, c->range_msg, sizeof(eo->eo_errmsg));
+		return (leo_fail(c, c->range_error));
+	}
+	if ((error = leo_relocate(c, 2)) != 0 ||
+	    (error = leo_protect(c)) != 0)
+		return (leo_fail(c, error));
+	eo->eo_ctx = NULL;
+	leo_ctx_free(c);
+	eo->eo_errmsg[0] = '\0';
+	return (0);
+}
+
+/* Both steps at once, for a module that needs nothing loaded first. */
+int
+link_elf_obj_load(struct link_elf_obj *eo, const void *image, size_t size,
+    const struct link_elf_obj_ops *ops, void *arg)
+{
+	int error;
+
+	if ((error = link_elf_obj_begin(eo, image, size, ops, arg)) != 0)
+		return (error);
+	return (link_elf_obj_finish(eo));
+}
+
+/*
+ * Give back everything a successful link_elf_obj_load() took, or abandon
+ * a load that link_elf_obj_begin() started.
+ */
 void
 link_elf_obj_unload(struct link_elf_obj *eo)
 {
@@ -1077,6 +1194,8 @@ link_elf_obj_unload(struct link_elf_obj *eo)
 		eo->eo_ops->lo_free(eo->eo_arg, eo->eo_base, eo->eo_addr,
 		    eo->eo_size);
 	LEO_FREE(eo->eo_meta);
+	if (eo->eo_ctx != NULL)
+		leo_ctx_free(eo->eo_ctx);
 	memset(eo, 0, sizeof(*eo));
 }
 
@@ -1114,8 +1233,9 @@ link_elf_obj_lookup_addr(const struct link_elf_obj *eo, uintptr_t addr,
 	for (i = 0; i < eo->eo_nsyms; i++) {
 		lsy = &eo->eo_syms[i];
 		type = ELF64_ST_TYPE(lsy->lsy_info);
+		/* (An SHN_ABS symbol may have any value, even below.) */
 		if ((type != STT_FUNC && type != STT_OBJECT) ||
-		    lsy->lsy_value > addr)
+		    lsy->lsy_value > addr || lsy->lsy_value < eo->eo_addr)
 			continue;
 		if (best == NULL || lsy->lsy_value > best->lsy_value)
 			best = lsy;
@@ -1163,11 +1283,10 @@ link_elf_obj_section(const struct link_elf_obj *eo, const char *name,
 
 #ifdef _KERNEL
 /*
- * Module memory from kmem, protected through the kernel pmap.  Note that
- * -mcmodel=kernel code must run in the top 2 GiB; the kernel linker has
- * to give these an address range there (kmem's KVA is below it, so a
- * module loaded at a kmem address fails its 32-bit relocations with
- * ERANGE).
+ * Module memory from the module arena (kmem_malloc_kmod(): the top 2 GiB,
+ * which -mcmodel=kernel code needs; kmem's KVA is below it, and a module
+ * loaded there would fail its 32-bit relocations with ERANGE), protected
+ * through the kernel pmap.
  */
 int
 link_elf_obj_kmem_alloc(void *arg, size_t size, void **basep,
@@ -1175,7 +1294,7 @@ link_elf_obj_kmem_alloc(void *arg, size_t size, void **basep,
 {
 	vm_offset_t va;
 
-	if ((va = kmem_malloc(size, M_NOWAIT | M_ZERO)) == 0)
+	if ((va = kmem_malloc_kmod(size, M_NOWAIT | M_ZERO)) == 0)
 		return (ENOMEM);
 	*basep = (void *)va;
 	*addrp = va;
@@ -1185,7 +1304,7 @@ link_elf_obj_kmem_alloc(void *arg, size_t size, void **basep,
 void
 link_elf_obj_kmem_free(void *arg, void *base, uintptr_t addr, size_t size)
 {
-	kmem_free(addr, size);
+	kmem_free_kmod(addr, size);
 }
 
 int

@@ -42,6 +42,7 @@
 #define	ENOTSUP		EOPNOTSUPP
 #define	EISCONN		56
 #define	ETIMEDOUT	60
+#define	ELOOP		62
 #define	ENAMETOOLONG	63
 #define	ENOTEMPTY	66
 #define	ENOSYS		78

@@ -109,11 +109,15 @@ struct link_elf_obj {
 	struct link_elf_sym *eo_syms;		/* [I] */
 	size_t		 eo_nsyms;		/* [I] */
 	void		*eo_meta;		/* [I] the arrays' block */
+	void		*eo_ctx;		/* between begin and finish */
 	char		 eo_errmsg[LINK_ELF_OBJ_ERRLEN]; /* why a load failed */
 };
 
 int	link_elf_obj_load(struct link_elf_obj *, const void *, size_t,
 	    const struct link_elf_obj_ops *, void *);
+int	link_elf_obj_begin(struct link_elf_obj *, const void *, size_t,
+	    const struct link_elf_obj_ops *, void *);
+int	link_elf_obj_finish(struct link_elf_obj *);
 void	link_elf_obj_unload(struct link_elf_obj *);
 int	link_elf_obj_lookup(const struct link_elf_obj *, const char *,
 	    uintptr_t *);

@@ -38,5 +38,6 @@ MALLOC_DECLARE(M_DEVBUF);
 void	*malloc(size_t, struct malloc_type *, int);
 void	 free(void *, struct malloc_type *);
 struct malloc_type *malloc_type_list(void);
+u_long	 malloc_uninit_range(uintptr_t, uintptr_t);
 
 #endif /* !_SYS_MALLOC_H_ */

@@ -9,7 +9,8 @@
  *
  * kva_alloc() hands out page-aligned ranges of the KVA region (see
  * <machine/pmap.h>) from a bitmap, one bit a page, first fit from a moving
- * hint; kva_free() gives them back.  kmem_malloc() backs a range with
+ * hint; kva_free() gives them back.  The module arena (KMOD_MIN, in the
+ * top 2 GiB) is a second such bitmap, for kmem_malloc_kmod().  kmem_malloc() backs a range with
  * freshly allocated pages and maps them in one pmap_qenter batch, so a
  * block of n pages costs about n/128 hypercalls; kmem_free() undoes that.
  * Allocation fails with 0 rather than waiting: there is no pager to wait
@@ -21,95 +22,141 @@
 #include <sys/malloc.h>
 #include <machine/cpufunc.h>
 #include <machine/pmap.h>
+#include <machine/xen.h>
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 
 /* The top 8 MiB of KVA are left to the pmap tests. */
 #define	KVA_PAGES	((KVA_SIZE - (8UL << 20)) / PAGE_SIZE)
+#define	KMOD_PAGES	(KMOD_SIZE / PAGE_SIZE)
 #define	BPL		(8 * sizeof(u_long))
 
+/*
+ * A range of kernel virtual addresses handed out a page at a time: kmem's
+ * KVA, and the module arena in the top 2 GiB.  Modules are loaded and
+ * unloaded again and again, so their arena is first fit from its start
+ * (ka_hint stays 0): the same addresses, and so the same page tables, are
+ * used every time.
+ */
+struct kva_arena {
+	vm_offset_t	 ka_base;
+	u_long		 ka_npages;
+	u_long		*ka_map;	/* one bit a page: in use */
+	u_long		 ka_hint;	/* where the next search starts */
+	u_long		 ka_inuse;
+	bool		 ka_moving;	/* move the hint past each range */
+};
+
 static u_long kva_map[KVA_PAGES / BPL];
-static u_long kva_hint, kva_inuse;
+static u_long kmod_map[KMOD_PAGES / BPL];
+
+static struct kva_arena kva_arena = {
+	.ka_base = KVA_MIN, .ka_npages = KVA_PAGES, .ka_map = kva_map,
+	.ka_moving = true
+};
+static struct kva_arena kmod_arena = {
+	.ka_base = KMOD_MIN, .ka_npages = KMOD_PAGES, .ka_map = kmod_map,
+	.ka_moving = false
+};
 
 static bool
-kva_isset(u_long i)
+kva_isset(struct kva_arena *ka, u_long i)
 {
-	return ((kva_map[i / BPL] >> (i % BPL)) & 1);
+	return ((ka->ka_map[i / BPL] >> (i % BPL)) & 1);
 }
 
 static void
-kva_mark(u_long first, u_long n, bool set)
+kva_mark(struct kva_arena *ka, u_long first, u_long n, bool set)
 {
 	u_long i;
 
 	for (i = first; i < first + n; i++) {
 		if (set)
-			kva_map[i / BPL] |= 1UL << (i % BPL);
+			ka->ka_map[i / BPL] |= 1UL << (i % BPL);
 		else
-			kva_map[i / BPL] &= ~(1UL << (i % BPL));
+			ka->ka_map[i / BPL] &= ~(1UL << (i % BPL));
 	}
 }
 
-/* A free range of 'size' bytes of kernel virtual memory, or 0. */
-vm_offset_t
-kva_alloc(vm_size_t size)
+static vm_offset_t
+kva_arena_alloc(struct kva_arena *ka, vm_size_t size)
 {
 	u_long n, start, run, i, tries;
 	register_t s;
 
 	n = atop(round_page(size));
-	if (n == 0 || n > KVA_PAGES)
+	if (n == 0 || n > ka->ka_npages)
 		return (0);
 	s = intr_disable();
-	start = kva_hint;
+	start = ka->ka_hint;
 	run = 0;
-	for (tries = 0; tries < KVA_PAGES + n; tries++) {
-		i = (kva_hint + tries) % KVA_PAGES;
+	for (tries = 0; tries < ka->ka_npages + n; tries++) {
+		i = (ka->ka_hint + tries) % ka->ka_npages;
 		if (i == 0)
 			run = 0;	/* ranges do not wrap */
-		if (kva_isset(i)) {
+		if (kva_isset(ka, i)) {
 			run = 0;
 			continue;
 		}
 		if (run++ == 0)
 			start = i;
 		if (run == n) {
-			kva_mark(start, n, true);
-			kva_hint = (start + n) % KVA_PAGES;
-			kva_inuse += n;
+			kva_mark(ka, start, n, true);
+			if (ka->ka_moving)
+				ka->ka_hint = (start + n) % ka->ka_npages;
+			ka->ka_inuse += n;
 			intr_restore(s);
-			return (KVA_MIN + ptoa(start));
+			return (ka->ka_base + ptoa(start));
 		}
 	}
 	intr_restore(s);
 	return (0);
 }
 
-void
-kva_free(vm_offset_t va, vm_size_t size)
+static void
+kva_arena_free(struct kva_arena *ka, vm_offset_t va, vm_size_t size)
 {
 	u_long first, n, i;
 	register_t s;
 
-	first = atop(va - KVA_MIN);
+	first = atop(va - ka->ka_base);
 	n = atop(round_page(size));
-	KASSERT(va >= KVA_MIN && first + n <= KVA_PAGES &&
+	KASSERT(va >= ka->ka_base && first + n <= ka->ka_npages &&
 	    (va & PAGE_MASK) == 0, ("kva_free: bad range %#lx+%#lx", va,
 	    (u_long)size));
 	s = intr_disable();
 	for (i = first; i < first + n; i++)
-		if (!kva_isset(i))
+		if (!kva_isset(ka, i))
 			panic("kva_free: page %#lx of %#lx+%#lx not allocated",
-			    KVA_MIN + ptoa(i), va, (u_long)size);
-	kva_mark(first, n, false);
-	kva_inuse -= n;
+			    ka->ka_base + ptoa(i), va, (u_long)size);
+	kva_mark(ka, first, n, false);
+	ka->ka_inuse -= n;
 	intr_restore(s);
+}
+
+/* A free range of 'size' bytes of kernel virtual memory, or 0. */
+vm_offset_t
+kva_alloc(vm_size_t size)
+{
+	return (kva_arena_alloc(&kva_arena, size));
+}
+
+void
+kva_free(vm_offset_t va, vm_size_t size)
+{
+	kva_arena_free(&kva_arena, va, size);
 }
 
 u_long
 kva_pages_inuse(void)
 {
-	return (kva_inuse);
+	return (kva_arena.ka_inuse);
+}
+
+u_long
+kmod_pages_inuse(void)
+{
+	return (kmod_arena.ka_inuse);
 }
 
 #define	KMEM_CHUNK	64	/* pages mapped per pmap_qenter call */
@@ -137,16 +184,19 @@ kmem_unmap_free(vm_offset_t va, u_long npages)
 	}
 }
 
-/* A mapped, wired block of 'size' bytes; 0 when memory is short. */
-vm_offset_t
-kmem_malloc(vm_size_t size, int flags)
+/*
+ * A block of 'size' bytes from arena 'ka', backed by fresh pages mapped
+ * with 'prot'; 0 when memory or addresses are short.
+ */
+static vm_offset_t
+kmem_arena_malloc(struct kva_arena *ka, vm_size_t size, int flags, int prot)
 {
 	vm_page_t pages[KMEM_CHUNK];
 	vm_offset_t va;
 	u_long n, done, i, k;
 
 	size = round_page(size);
-	if ((va = kva_alloc(size)) == 0)
+	if ((va = kva_arena_alloc(ka, size)) == 0)
 		return (0);
 	n = atop(size);
 	for (i = 0; i < n; i += NPTEPG)
@@ -164,15 +214,22 @@ kmem_malloc(vm_size_t size, int flags)
 				goto fail_pages;
 			}
 		}
-		pmap_qenter(va + ptoa(done), pages, (int)k, VM_PROT_RW);
+		pmap_qenter(va + ptoa(done), pages, (int)k, prot);
 	}
 	return (va);
 
 fail_pages:
 	kmem_unmap_free(va, done);
 fail_kva:
-	kva_free(va, size);
+	kva_arena_free(ka, va, size);
 	return (0);
+}
+
+/* A mapped, wired block of 'size' bytes; 0 when memory is short. */
+vm_offset_t
+kmem_malloc(vm_size_t size, int flags)
+{
+	return (kmem_arena_malloc(&kva_arena, size, flags, VM_PROT_RW));
 }
 
 void
@@ -181,4 +238,28 @@ kmem_free(vm_offset_t va, vm_size_t size)
 	size = round_page(size);
 	kmem_unmap_free(va, atop(size));
 	kva_free(va, size);
+}
+
+/*
+ * Memory for a loaded module, in the module arena (the top 2 GiB, where
+ * -mcmodel=kernel code can reach the kernel and the kernel it): mapped
+ * read, write and execute, for the kernel linker to fill and then protect
+ * part by part (pmap_protect only takes rights away).  0 when memory is
+ * short, or if Xen's bootstrap area reaches into the arena.
+ */
+vm_offset_t
+kmem_malloc_kmod(vm_size_t size, int flags)
+{
+	if (xen_boot_end > KMOD_MIN)
+		return (0);
+	return (kmem_arena_malloc(&kmod_arena, size, flags,
+	    VM_PROT_RW | VM_PROT_EXECUTE));
+}
+
+void
+kmem_free_kmod(vm_offset_t va, vm_size_t size)
+{
+	size = round_page(size);
+	kmem_unmap_free(va, atop(size));
+	kva_arena_free(&kmod_arena, va, size);
 }

@@ -12,5 +12,8 @@ void		kva_free(vm_offset_t, vm_size_t);
 vm_offset_t	kmem_malloc(vm_size_t, int);
 void		kmem_free(vm_offset_t, vm_size_t);
 u_long		kva_pages_inuse(void);
+vm_offset_t	kmem_malloc_kmod(vm_size_t, int);
+void		kmem_free_kmod(vm_offset_t, vm_size_t);
+u_long		kmod_pages_inuse(void);
 
 #endif /* !_VM_VM_KERN_H_ */

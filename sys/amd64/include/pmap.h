@@ -15,10 +15,13 @@
  *						pseudo-physical page (slot 272);
  *						page-table pages read-only
  *	KVA_MIN  = 0xffffff8000000000		kernel virtual memory (kmem,
- *						stacks, modules), tables made
- *						on demand (slot 511)
+ *						stacks), tables made on demand
+ *						(slot 511)
  *	KERNBASE = 0xffffffff80000000		the image and Xen's bootstrap
  *						area (pfn n at KERNBASE + 4K*n)
+ *	KMOD_MIN = 0xffffffffc0000000		loaded modules: the top 2 GiB,
+ *						as -mcmodel=kernel code needs;
+ *						tables made on demand
  *
  * Page-table entries hold machine frame numbers; pmap converts through
  * the p2m (pfn -> mfn, ours) and Xen's m2p (mfn -> pfn).
@@ -46,6 +49,9 @@
 #define	KVA_MIN		0xffffff8000000000UL
 #define	KVA_SIZE	(512UL << 20)		/* 512 MiB of kmem */
 #define	KVA_MAX		(KVA_MIN + KVA_SIZE)
+#define	KMOD_MIN	0xffffffffc0000000UL
+#define	KMOD_SIZE	(256UL << 20)		/* 256 MiB of modules */
+#define	KMOD_MAX	(KMOD_MIN + KMOD_SIZE)
 
 #define	PHYS_TO_DMAP(pa)	((vm_offset_t)(pa) + DMAP_MIN)
 #define	DMAP_TO_PHYS(va)	((vm_paddr_t)(va) - DMAP_MIN)

@@ -346,7 +346,13 @@ pmap_alloc_table(int level)
 	return (m);
 }
 
-/* Make sure the tables that map kernel va exist.  0 or ENOMEM. */
+/*
+ * Make sure the tables that map kernel va exist: va in KVA or in the
+ * module arena.  Both lie in L4 slot 511, whose L3 Xen built with the
+ * bootstrap tables; the module arena's L3 entry (index 511) is free as
+ * long as the bootstrap area ends below KMOD_MIN (xen_boot_end is
+ * checked when the arena is first used).  0, EINVAL or ENOMEM.
+ */
 int
 pmap_growkernel(vm_offset_t va)
 {
@@ -355,12 +361,13 @@ pmap_growkernel(vm_offset_t va)
 	int shift;
 	register_t s;
 
-	if (va < KVA_MIN || va >= KVA_MAX)
+	if (!(va >= KVA_MIN && va < KVA_MAX) &&
+	    !(va >= KMOD_MIN && va < KMOD_MAX))
 		return (EINVAL);
 	s = intr_disable();
 	t = pmap_table(kernel_pmap->pm_l4_ma);
 	e = t[PT_INDEX(va, L4_SHIFT)];
-	KASSERT((e & PG_V) != 0, ("pmap_growkernel: no L3 for KVA"));
+	KASSERT((e & PG_V) != 0, ("pmap_growkernel: no L3 for %#lx", va));
 	for (shift = L3_SHIFT; shift > L1_SHIFT; shift -= 9) {
 		t = pmap_table(e);
 		e = t[PT_INDEX(va, shift)];

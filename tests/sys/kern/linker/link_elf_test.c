@@ -1108,6 +1108,72 @@ ATF_TC_BODY(misaligned_image, tc)
 	free(orig);
 }
 
+/*
+ * Two steps: after link_elf_obj_begin() the module's own words are final
+ * (its pointers into itself, its linker sets) and nothing outside has been
+ * asked for; link_elf_obj_finish() resolves the rest and protects.  An
+ * undefined symbol is only found in the second step, and abandoning a load
+ * between the steps, or failing the second, leaves nothing behind.
+ */
+ATF_TC_WITHOUT_HEAD(two_steps);
+ATF_TC_BODY(two_steps, tc)
+{
+	struct link_elf_obj eo;
+	struct fake f;
+	unsigned char *img;
+	uintptr_t start, stop, ptrs;
+	size_t size;
+
+	img = read_module(tc, &size);
+	fake_init(&f);
+	ATF_REQUIRE_MSG(link_elf_obj_begin(&eo, img, size, &fake_ops, &f) ==
+	    0, "%s", eo.eo_errmsg);
+	ATF_CHECK_EQ(f.nalloc, 1);
+	ATF_CHECK_EQ(f.nprotect, 0);
+	ATF_REQUIRE(link_elf_obj_lookup_set(&eo, "sysinit_set", &start,
+	    &stop) == 0);
+	ATF_CHECK_EQ(rd64(&eo, start), sym(&eo, "ktest_example_sys_init"));
+	ptrs = sym(&eo, "ktest_example_ptrs");
+	/* &hz is the kernel's: not yet; &ktest_example_counter is ours. */
+	ATF_CHECK_EQ(rd64(&eo, ptrs), 0);
+	ATF_CHECK_EQ(rd64(&eo, ptrs + 16), sym(&eo, "ktest_example_counter"));
+	ATF_REQUIRE_MSG(link_elf_obj_finish(&eo) == 0, "%s", eo.eo_errmsg);
+	ATF_CHECK_EQ(rd64(&eo, ptrs), FAKE_HZ);
+	ATF_CHECK_EQ(rd64(&eo, ptrs + 32), FAKE_PRINTF);
+	ATF_CHECK_EQ(f.nprotect, 3);
+	ATF_CHECK_EQ(link_elf_obj_finish(&eo), EINVAL);
+	link_elf_obj_unload(&eo);
+	ATF_CHECK_EQ(f.nfree, 1);
+
+	/* Abandoned between the steps. */
+	fake_init(&f);
+	ATF_REQUIRE(link_elf_obj_begin(&eo, img, size, &fake_ops, &f) == 0);
+	link_elf_obj_unload(&eo);
+	ATF_CHECK_EQ(f.nalloc, 1);
+	ATF_CHECK_EQ(f.nfree, 1);
+
+	/* printf is missing: only the second step says so. */
+	fake_init(&f);
+	f.no_printf = true;
+	ATF_REQUIRE_MSG(link_elf_obj_begin(&eo, img, size, &fake_ops, &f) ==
+	    0, "%s", eo.eo_errmsg);
+	ATF_CHECK_EQ(link_elf_obj_finish(&eo), ENOENT);
+	ATF_CHECK(strstr(eo.eo_errmsg, "\"printf\"") != NULL);
+	ATF_CHECK(eo.eo_base == NULL && eo.eo_meta == NULL &&
+	    eo.eo_ctx == NULL);
+	ATF_CHECK_EQ(f.nfree, 1);
+
+	/* Outside the top 2 GiB: ERANGE, also only from the second step. */
+	fake_init(&f);
+	f.loadaddr = 0xffffff8000000000UL;
+	ATF_REQUIRE_MSG(link_elf_obj_begin(&eo, img, size, &fake_ops, &f) ==
+	    0, "%s", eo.eo_errmsg);
+	ATF_CHECK_EQ(link_elf_obj_finish(&eo), ERANGE);
+	ATF_CHECK(strstr(eo.eo_errmsg, "does not fit in 32 bits") != NULL);
+	ATF_CHECK_EQ(f.nfree, 1);
+	free(img);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, layout);
@@ -1120,5 +1186,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, truncated);
 	ATF_TP_ADD_TC(tp, accepted);
 	ATF_TP_ADD_TC(tp, misaligned_image);
+	ATF_TP_ADD_TC(tp, two_steps);
 	return (atf_no_error());
 }
