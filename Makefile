@@ -20,11 +20,14 @@ OBJTOP?=	${SRCTOP}/obj
 .export SRCTOP OBJTOP
 
 KERNEL_DIR=	sys/amd64/conf
-# Loadable modules (share/mk/kmod.mk), installed next to the kernel.
+# Loadable modules (share/mk/kmod.mk), installed next to the kernel, then
+# the preload image made of them (obj/boot/preload.cpio, the lab's ramdisk).
 MODULE_DIRS=	sys/modules/ktest_example
-TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/xen \
-		tests/sys/vm tests/sys/amd64 tests/share/man tests/lab
-SUBDIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${TEST_DIRS}
+PRELOAD_DIR=	tools/preload
+TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
+		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/share/man \
+		tests/lab
+SUBDIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${PRELOAD_DIR} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk
 
@@ -56,7 +59,7 @@ test: all ${OBJTOP}/tests/Kyuafile .PHONY
 
 # Longer fuzzing than `make test' does; stops at the first finding, which
 # is left as crash-* in the fuzzer's object directory.
-FUZZ_DIRS=	tests/sys/xen tests/sys/kern/linker
+FUZZ_DIRS=	tests/sys/xen tests/sys/kern/linker tests/sys/kern/preload
 FUZZ_TIME?=	600
 
 fuzz: .PHONY

@@ -16,10 +16,12 @@ SRCTOP=$1
 OBJTOP=$2
 out=$OBJTOP/lab/tests
 kernel=$OBJTOP/boot/kernel/kernel
+# The preload image (modules, loader.conf) is every guest's ramdisk.
+preload=$OBJTOP/boot/preload.cpio
 mkdir -p "$OBJTOP/lab"
 
 stamp() {
-	cat "$kernel" "$SRCTOP"/tests/lab/scenarios/*.sh \
+	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh \
 	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
 	    sha256sum | cut -c1-16
 }
@@ -36,6 +38,11 @@ set --
 for s in "$SRCTOP"/tests/lab/scenarios/*.sh; do
 	set -- "$@" -s "$s"
 done
+if [ -f "$preload" ]; then
+	set -- -r "$preload" "$@"
+else
+	set -- -r "" "$@"
+fi
 "$SRCTOP/tools/lab/lab" -k "$kernel" -o "$out" -t 60 "$@" \
     >"$out/lab.log" 2>&1
 echo $? >"$out/exit"
