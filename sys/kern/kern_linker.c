@@ -29,11 +29,11 @@
  *      on (their global symbols, and those of their dependencies), the
  *      remaining relocations applied, and text made read-execute, rodata
  *      read-only, data read-write;
- *   5. its modules are registered, its SYSINITs sorted -- with one more at
- *      SI_SUB_CONFIGURE, SI_ORDER_MIDDLE per driver -- and run: module
- *      handlers get MOD_LOAD there, drivers are added to their buses,
- *      which re-probe their unattached children;
- *   6. its sysctl oids are added to the tree.
+ *   5. its modules are registered and its sysctl oids added to the tree;
+ *   6. its SYSINITs are sorted -- with one more at SI_SUB_CONFIGURE,
+ *      SI_ORDER_MIDDLE per driver -- and run: module handlers get MOD_LOAD
+ *      there, drivers are added to their buses, which re-probe their
+ *      unattached children.
  * If a MOD_LOAD fails, the modules already loaded get MOD_UNLOAD, the
  * SYSUNINITs of the subsystems reached before the failure run in reverse
  * and the file is unloaded: a load either succeeds whole or leaves nothing.
@@ -205,9 +205,12 @@ linker_check_record(struct linker_file *lf, const struct mod_metadata *md)
 		break;
 	case MDT_DRIVER:
 		dmd = (const struct driver_module_data *)md;
+		/*
+		 * Pointers to code and to the kernel are not relocated yet
+		 * (link_elf_obj_begin() did the module's own only).
+		 */
 		if (!linker_string(lf, dmd->dmd_name, MODULE_NAMELEN) ||
-		    !linker_string(lf, dmd->dmd_busname, MODULE_NAMELEN) ||
-		    dmd->dmd_driver == NULL || dmd->dmd_handler == NULL)
+		    !linker_string(lf, dmd->dmd_busname, MODULE_NAMELEN))
 			return (EFTYPE);
 		break;
 	}
@@ -363,7 +366,10 @@ fail:
 	return (error);
 }
 
-/* Step 5's driver SYSINITs: MOD_LOAD at SI_SUB_CONFIGURE/MIDDLE. */
+/*
+ * Step 6: the file's SYSINITs, with the drivers' (MOD_LOAD at
+ * SI_SUB_CONFIGURE, SI_ORDER_MIDDLE), sorted.
+ */
 static int
 linker_build_sysinits(struct linker_file *lf, struct mod_metadata **mds,
     size_t nmd)
@@ -463,7 +469,7 @@ linker_run_sysuninits(struct linker_file *lf)
 	free(list, M_KLD);
 }
 
-/* Step 6: the file's oids, parents before children (several passes). */
+/* Step 5: the file's oids, parents before children (several passes). */
 static int
 linker_register_oids(struct linker_file *lf)
 {
@@ -531,7 +537,7 @@ linker_module_failed(struct linker_file *lf, struct module *mod, int error)
 		lf->lf_loaderr = error;
 }
 
-/* Step 5: run the SYSINITs in order, stopping at a failed MOD_LOAD. */
+/* Step 6: run the SYSINITs in order, stopping at a failed MOD_LOAD. */
 static int
 linker_run_sysinits(struct linker_file *lf)
 {
@@ -681,6 +687,10 @@ linker_load_path(const char *path, int depth, bool explicit,
 			goto fail;
 		}
 	}
+	if ((error = linker_register_oids(lf)) != 0)
+		goto fail;
+
+	/* 6. */
 	if ((error = linker_build_sysinits(lf, mds, nmd)) != 0)
 		goto fail;
 	if ((error = linker_run_sysinits(lf)) != 0) {
@@ -688,10 +698,6 @@ linker_load_path(const char *path, int depth, bool explicit,
 		    "unloading the file\n", lf->lf_name, error);
 		goto fail;
 	}
-
-	/* 6. */
-	if ((error = linker_register_oids(lf)) != 0)
-		goto fail;
 
 	lf->lf_flags = LF_READY | (explicit ? LF_EXPLICIT : 0);
 	if (explicit)
@@ -701,8 +707,8 @@ linker_load_path(const char *path, int depth, bool explicit,
 	return (0);
 
 fail:
-	linker_unregister_oids(lf);
 	linker_unload_modules(lf);
+	linker_unregister_oids(lf);
 	if (lf->lf_ninit > 0)
 		linker_run_sysuninits(lf);
 	linker_file_destroy(lf);

@@ -156,7 +156,7 @@ MONITOR_COMMAND(kldunload, "[-v] name | id | -i id",
 	 */
 	error = linker_unload_file(lf);
 	if (error != 0) {
-		mon_printf("kldunload: cannot unload %s: %s\n", name,
+		mon_printf("kldunload: cannot unload %s: %s\n", argv[i],
 		    kld_strerror(error));
 		return (error);
 	}

@@ -314,6 +314,11 @@ ATF_TC_BODY(built_image, tc)
 	ATF_CHECK_EQ(preload_find(&pi, "boot/loader.conf", &pf), 0);
 	ATF_CHECK_EQ(preload_find(&pi, "boot/kernel/ktest_example.ko", &pf),
 	    0);
+	ATF_CHECK_EQ(preload_find(&pi, "boot/kernel/ktest_mod.ko", &pf), 0);
+	ATF_CHECK_EQ(preload_find(&pi, "boot/kernel/kld_dep.ko", &pf), 0);
+	ATF_CHECK_EQ(preload_find(&pi, "boot/kernel/kld_res.ko", &pf), 0);
+	ATF_CHECK_EQ(preload_find(&pi, "boot/kernel/needs_missing.ko", &pf),
+	    0);
 	ATF_CHECK_EQ(preload_find(&pi, "boot/corrupt/truncated.ko", &pf), 0);
 	ATF_CHECK_EQ(preload_find(&pi, "boot/corrupt/badmagic.ko", &pf), 0);
 	ATF_CHECK_EQ(preload_find(&pi, "boot/corrupt/badreloc.ko", &pf), 0);

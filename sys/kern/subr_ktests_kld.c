@@ -1,0 +1,220 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The pvbsd Authors
+ */
+
+/*
+ * In-kernel test of the kernel linker: kld_cycle loads and unloads
+ * kld_res.ko -- a module that holds memory, a grant, an event channel, a
+ * xenstore watch, a sysctl node and a device while loaded -- 100 times and
+ * checks that the kernel's counters are exactly what they were before:
+ * allocations of every malloc type, free and page-table pages, kmem and
+ * module-arena pages, grants in use, bound event channels, registered
+ * xenstore watches; and that nothing of the module is left (file, module,
+ * sysctl node).  It prints the counters before, while loaded (each
+ * resource must show) and after, and the average load and unload times.
+ *
+ * One load and unload come first, uncounted: some things stay after the
+ * first load by design -- the devclass newbus keeps for the driver's name,
+ * the page tables of the module arena, the malloc zones' first slabs --
+ * and are reused by every later load.  Page tables are never freed, and
+ * kmem hands out addresses from a moving hint (vm_kern.c), so the pages
+ * the cycles malloc() reach new 2 MiB stretches of KVA now and then and
+ * pmap takes a free page for their table: free pages plus page-table pages
+ * must be as before, and the test prints how many tables were added.
+ *
+ * Needs the preload image (the lab's ramdisk), so it runs only when named:
+ * ktest=kld_cycle.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/ktest.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/sysctl.h>
+#include <sys/timetc.h>
+#include <sys/linker.h>
+#include <sys/module.h>
+#include <vm/vm_kern.h>
+#include <vm/vm_page.h>
+#include <xen/gnttab.h>
+#include <xen/xen_evtchn.h>
+#include <xen/xenstore/xenstorevar.h>
+
+#define	KLD_CYCLES	100
+#define	KLD_NTYPES	64
+
+struct kld_counts {
+	u_long	malloc;			/* allocations, all types */
+	u_long	free;			/* free pages */
+	u_long	ptable;			/* page-table pages */
+	u_long	kva;			/* kmem pages */
+	u_long	kmod;			/* module-arena pages */
+	u_long	grants;
+	u_int	ports;
+	u_long	watches;
+	int	ntypes;
+	struct malloc_type *type[KLD_NTYPES];
+	u_long	inuse[KLD_NTYPES];
+};
+
+static void
+kld_count(struct kld_counts *c)
+{
+	struct malloc_type *mt;
+
+	memset(c, 0, sizeof(*c));
+	for (mt = malloc_type_list(); mt != NULL; mt = mt->ks_next) {
+		c->malloc += mt->ks_inuse;
+		if (c->ntypes < KLD_NTYPES) {
+			c->type[c->ntypes] = mt;
+			c->inuse[c->ntypes++] = mt->ks_inuse;
+		}
+	}
+	c->free = vm_page_stats.vs_free;
+	c->ptable = vm_page_stats.vs_ptable;
+	c->kva = kva_pages_inuse();
+	c->kmod = kmod_pages_inuse();
+	c->grants = gnttab_stats.gs_inuse;
+	c->ports = evtchn_nbound();
+	c->watches = xs_stats.xs_watches;
+}
+
+static void
+kld_print(const char *when, const struct kld_counts *c)
+{
+	printf("ktest: kld_cycle: %s: malloc %lu in use, %lu free pages, "
+	    "%lu page-table pages, kmem %lu pages, modules %lu pages, "
+	    "%lu grants, %u ports, %lu watches\n", when, c->malloc, c->free,
+	    c->ptable, c->kva, c->kmod, c->grants, c->ports, c->watches);
+}
+
+/* Every type's count as before; a type gone from the list counts 0. */
+static bool
+kld_same_types(const struct kld_counts *a, const struct kld_counts *b)
+{
+	int i, j;
+
+	for (i = 0; i < b->ntypes; i++) {
+		for (j = 0; j < a->ntypes; j++)
+			if (a->type[j] == b->type[i])
+				break;
+		if ((j < a->ntypes ? a->inuse[j] : 0) != b->inuse[i]) {
+			ktest_fail("malloc type %s: %lu in use, %lu before",
+			    b->type[i]->ks_shortdesc, b->inuse[i],
+			    j < a->ntypes ? a->inuse[j] : 0);
+			return (false);
+		}
+	}
+	return (true);
+}
+
+static int kld_oids_seen;
+
+static void
+kld_sysctl_out(const char *name, const char *value, void *arg)
+{
+	kld_oids_seen++;
+}
+
+/* Nothing of kld_res is left: file, modules, sysctl node. */
+static int
+kld_gone(void)
+{
+	bool file;
+
+	mtx_lock(&kld_mtx);
+	file = linker_find_file("kld_res.ko") != NULL;
+	mtx_unlock(&kld_mtx);
+	if (file || module_lookup("kld_res") != NULL ||
+	    module_lookup("root/kld_resdev") != NULL) {
+		ktest_fail("kld_res is still there after kldunload");
+		return (EBUSY);
+	}
+	kld_oids_seen = 0;
+	(void)sysctl_query("kern.kld_res", kld_sysctl_out, NULL);
+	if (kld_oids_seen != 0) {
+		ktest_fail("kern.kld_res is still in the sysctl tree");
+		return (EBUSY);
+	}
+	return (0);
+}
+
+static int
+kld_cycle_once(uint64_t *loadns, uint64_t *unloadns,
+    struct kld_counts *loaded)
+{
+	struct linker_file *lf;
+	uint64_t t0, t1, t2;
+	int error;
+
+	t0 = nanouptime_ns();
+	if ((error = linker_load_file("kld_res", true, &lf)) != 0) {
+		ktest_fail("kldload kld_res: error %d", error);
+		return (error);
+	}
+	t1 = nanouptime_ns();
+	if (loaded != NULL)
+		kld_count(loaded);
+	if ((error = linker_unload_file(lf)) != 0) {
+		ktest_fail("kldunload kld_res: error %d", error);
+		return (error);
+	}
+	t2 = nanouptime_ns();
+	*loadns += t1 - t0;
+	*unloadns += t2 - t1;
+	return (kld_gone());
+}
+
+KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
+    "was", KTEST_EXPLICIT)
+{
+	static struct kld_counts before, loaded, after;
+	uint64_t loadns, unloadns;
+	int error, i;
+
+	loadns = unloadns = 0;
+	if ((error = kld_cycle_once(&loadns, &unloadns, NULL)) != 0)
+		return (error);
+	loadns = unloadns = 0;
+	kld_count(&before);
+	for (i = 0; i < KLD_CYCLES; i++)
+		if ((error = kld_cycle_once(&loadns, &unloadns,
+		    i == 0 ? &loaded : NULL)) != 0)
+			return (error);
+	kld_count(&after);
+	kld_print("before", &before);
+	kld_print("loaded", &loaded);
+	kld_print("after", &after);
+	printf("ktest: kld_cycle: %d cycles of kld_res.ko, load %lu us, "
+	    "unload %lu us on average\n", KLD_CYCLES,
+	    (u_long)(loadns / KLD_CYCLES / 1000),
+	    (u_long)(unloadns / KLD_CYCLES / 1000));
+	printf("ktest: kld_cycle: %lu page tables added for kmem, %ld free "
+	    "pages otherwise\n", after.ptable - before.ptable,
+	    (long)(after.free + after.ptable) -
+	    (long)(before.free + before.ptable));
+
+	if (loaded.grants != before.grants + 1 ||
+	    loaded.ports != before.ports + 1 ||
+	    loaded.watches != before.watches + 1 ||
+	    loaded.malloc <= before.malloc || loaded.kmod <= before.kmod) {
+		ktest_fail("kld_res did not hold its resources while loaded");
+		return (EINVAL);
+	}
+	if (after.malloc != before.malloc ||
+	    after.free + after.ptable != before.free + before.ptable ||
+	    after.ptable < before.ptable || after.kva != before.kva ||
+	    after.kmod != before.kmod || after.grants != before.grants ||
+	    after.ports != before.ports || after.watches != before.watches) {
+		ktest_fail("counters differ after %d cycles", KLD_CYCLES);
+		return (EINVAL);
+	}
+	if (!kld_same_types(&before, &after))
+		return (EINVAL);
+	return (0);
+}
