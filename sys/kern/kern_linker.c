@@ -483,15 +483,15 @@ linker_register_oids(struct linker_file *lf)
 		return (error);
 	if (n == 0)
 		return (0);
-	for (i = 0; i < n; i++)
-		if (!linker_inside(lf, (uintptr_t)start[i],
-		    sizeof(struct sysctl_oid)) ||
-		    !linker_string(lf, ((struct sysctl_oid *)start[i])->oid_name,
-		    SYSCTL_NAMELEN)) {
+	for (i = 0; i < n; i++) {
+		oid = start[i];
+		if (!linker_inside(lf, (uintptr_t)oid, sizeof(*oid)) ||
+		    !linker_string(lf, oid->oid_name, SYSCTL_NAMELEN)) {
 			printf("kld: %s: sysctl oid %zu is malformed\n",
 			    lf->lf_name, i);
 			return (EFTYPE);
 		}
+	}
 	lf->lf_oids = malloc(n * sizeof(*lf->lf_oids), M_KLD, M_NOWAIT);
 	if (lf->lf_oids == NULL)
 		return (ENOMEM);
@@ -847,8 +847,9 @@ linker_load_file(const char *name, bool explicit, struct linker_file **lfp)
 
 /*
  * kldunload: drop the file's explicit reference and unload it.  EPERM for
- * the kernel, EBUSY if another file needs it (or it was only loaded as a
- * dependency) or a module refuses to go.
+ * the kernel, EBUSY if another file needs it (a file loaded only as a
+ * dependency always is, unless its unload failed earlier) or a module
+ * refuses to go.
  */
 int
 linker_unload_file(struct linker_file *lf)
@@ -861,7 +862,8 @@ linker_unload_file(struct linker_file *lf)
 		error = EPERM;
 		goto out;
 	}
-	if ((lf->lf_flags & LF_EXPLICIT) == 0 || lf->lf_refs > 1) {
+	/* Held by another file?  (One left behind unused is not.) */
+	if (lf->lf_refs > ((lf->lf_flags & LF_EXPLICIT) != 0 ? 1 : 0)) {
 		TAILQ_FOREACH(other, &linker_files, lf_link)
 			for (i = 0; i < other->lf_ndeps; i++)
 				if (other->lf_deps[i] == lf)

@@ -27,8 +27,8 @@
  * has a NUL inside or does not fit, a header, name or data that runs past
  * the end, padding that is not NULs, a file type other than a regular
  * file or a directory (a directory with data), a repeated name, or no
- * trailer.  Lookups then walk the checked archive by name; "./" in front
- * of an entry's name and "/" in front of the name asked for are ignored.
+ * trailer.  Lookups then walk the checked archive by name; "/" and "./"
+ * in front of a name, in the archive or asked for, are ignored.
  *
  * loader.conf.  Lines of the form
  *
@@ -246,13 +246,18 @@ pl_entry(struct preload_image *pi, size_t *offp, size_t index,
 	return (0);
 }
 
-/* An entry's name for comparisons: without a leading "./". */
+/* A name for comparisons: without leading "/" and "./". */
 static const char *
 pl_canon(const char *name)
 {
-	while (name[0] == '.' && name[1] == '/')
-		name += 2;
-	return (name);
+	for (;;) {
+		if (name[0] == '/')
+			name++;
+		else if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		else
+			return (name);
+	}
 }
 
 /*
@@ -307,8 +312,8 @@ bad:
 }
 
 /*
- * The regular file named 'name' ("boot/kernel/foo.ko"; a leading "/" is
- * ignored): 0 and *pf, or ENOENT.
+ * The regular file named 'name' ("boot/kernel/foo.ko"; leading "/" and
+ * "./" are ignored): 0 and *pf, or ENOENT.
  */
 int
 preload_find(const struct preload_image *pi, const char *name,
@@ -319,8 +324,7 @@ preload_find(const struct preload_image *pi, const char *name,
 
 	if (!pi->pi_valid)
 		return (ENOENT);
-	while (*name == '/')
-		name++;
+	name = pl_canon(name);
 	tmp = *pi;
 	off = 0;
 	for (i = 0; i < pi->pi_nfiles; i++) {

@@ -20,7 +20,7 @@ struct preload_image {
 	const unsigned char *pi_base;		/* the archive */
 	size_t		 pi_size;
 	size_t		 pi_nfiles;		/* entries before the trailer */
-	bool		 pi_valid;		/* preload_parse() accepted it */
+	bool		 pi_valid;		/* preload_parse() took it */
 	char		 pi_errmsg[PRELOAD_ERRLEN];	/* why it did not */
 };
 

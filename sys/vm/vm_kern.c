@@ -9,10 +9,11 @@
  *
  * kva_alloc() hands out page-aligned ranges of the KVA region (see
  * <machine/pmap.h>) from a bitmap, one bit a page, first fit from a moving
- * hint; kva_free() gives them back.  The module arena (KMOD_MIN, in the
- * top 2 GiB) is a second such bitmap, for kmem_malloc_kmod().  kmem_malloc() backs a range with
+ * hint; kva_free() gives them back.  kmem_malloc() backs a range with
  * freshly allocated pages and maps them in one pmap_qenter batch, so a
  * block of n pages costs about n/128 hypercalls; kmem_free() undoes that.
+ * The module arena (KMOD_MIN, in the top 2 GiB) is a second such bitmap,
+ * for kmem_malloc_kmod(), first fit from its start.
  * Allocation fails with 0 rather than waiting: there is no pager to wait
  * for.  Context: any; events are masked around the bitmap.
  */

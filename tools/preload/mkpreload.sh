@@ -23,7 +23,10 @@
 # Usage: mkpreload.sh BOOTDIR LOADER.CONF OUTPUT
 
 set -eu
-[ $# = 3 ] || { echo "usage: mkpreload.sh bootdir loader.conf output" >&2; exit 2; }
+if [ $# != 3 ]; then
+	echo "usage: mkpreload.sh bootdir loader.conf output" >&2
+	exit 2
+fi
 boot=$1
 conf=$2
 out=$3
@@ -64,7 +67,10 @@ if [ -f "$src" ]; then
 		fi
 		i=$((i + 1))
 	done
-	[ -n "$rela" ] || { echo "mkpreload: no relocations in $src" >&2; exit 1; }
+	if [ -z "$rela" ]; then
+		echo "mkpreload: no relocations in $src" >&2
+		exit 1
+	fi
 	# r_info of relocation 0: the type is its low 32 bits.
 	printf '\310\000\000\000' |
 	    dd of="$f" bs=1 seek=$((rela + 8)) conv=notrunc 2>/dev/null

@@ -386,7 +386,8 @@ ktest_mod_run(void)
 		ktest_mod_reason[0] = '\0';
 		error = ktest_mod_table[i].func();
 		if (error == 0) {
-			printf("ktest_mod: %s: PASS\n", ktest_mod_table[i].name);
+			printf("ktest_mod: %s: PASS\n",
+			    ktest_mod_table[i].name);
 			passed++;
 		} else {
 			printf("ktest_mod: %s: FAIL: %s\n",

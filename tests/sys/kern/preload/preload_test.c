@@ -123,8 +123,10 @@ ATF_TC_BODY(lookup, tc)
 	ATF_CHECK_EQ(pf.pf_size, 10);
 	ATF_CHECK(memcmp(pf.pf_data, "FOO-MODULE", 10) == 0);
 	ATF_CHECK_EQ((uintptr_t)pf.pf_data % 4, 0);
-	/* A leading "/" asked for, a leading "./" in the archive. */
+	/* Leading "/" and "./", asked for or in the archive. */
 	ATF_CHECK_EQ(preload_find(&pi, "/boot/kernel/foo.ko", &pf), 0);
+	ATF_CHECK_EQ(preload_find(&pi, "./boot/kernel/foo.ko", &pf), 0);
+	ATF_CHECK_EQ(preload_find(&pi, "./boot/loader.conf", &pf), 0);
 	ATF_REQUIRE_EQ(preload_find(&pi, "boot/loader.conf", &pf), 0);
 	ATF_CHECK_EQ(pf.pf_size, 15);
 	ATF_CHECK_EQ(preload_find(&pi, "boot/empty", &pf), 0);
@@ -282,13 +284,18 @@ ATF_TC_BODY(archive_faults, tc)
 	a.len += 8;
 	refused(&a, "data after the trailer");
 
-	/* The same name twice, also spelt "./name". */
+	/* The same name twice, also spelt "./name" or "/name". */
 	memset(&a, 0, sizeof(a));
 	file(&a, "boot/a", "1");
 	file(&a, "boot/b", "2");
 	file(&a, "./boot/a", "3");
 	trailer(&a);
 	refused(&a, "entry 2 (./boot/a): the same name as entry 0");
+	memset(&a, 0, sizeof(a));
+	file(&a, "/boot/b", "1");
+	file(&a, ".//./boot/b", "2");
+	trailer(&a);
+	refused(&a, "entry 1 (.//./boot/b): the same name as entry 0");
 }
 
 /* The image the build puts next to the kernel, if there is one. */
