@@ -8,6 +8,7 @@
 #
 #   all      the kernel, the modules and the host test programs
 #   kernel   obj/boot/kernel/kernel only
+#   boot     the kernel, the modules and obj/boot/preload.cpio
 #   run      boot pvbsd in the Xen lab with the console on this terminal
 #   test     every test (host unit tests, man lint, lab tests) through
 #            Kyua; the last line printed is "N passed, N failed"
@@ -28,7 +29,8 @@ PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/share/man \
 		tests/lab
-SUBDIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${PRELOAD_DIR} ${TEST_DIRS}
+BOOT_DIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${PRELOAD_DIR}
+SUBDIRS=	${BOOT_DIRS} ${TEST_DIRS}
 
 SUBMAKE=	${MAKE} -m ${SRCTOP}/share/mk
 
@@ -70,7 +72,14 @@ fuzz: .PHONY
 	    ${SUBMAKE} FUZZ_TIME=${FUZZ_TIME} fuzz
 .endfor
 
-run: kernel .PHONY
+# What a domain boots: the kernel, the modules and the preload image.
+boot: .PHONY
+.for _d in ${BOOT_DIRS}
+	@mkdir -p ${OBJTOP}/${_d}
+	@cd ${SRCTOP}/${_d} && MAKEOBJDIR=${OBJTOP}/${_d} ${SUBMAKE} all
+.endfor
+
+run: boot .PHONY
 	${SRCTOP}/tools/lab/lab -I ${LAB_ARGS}
 
 clean-all: .PHONY
