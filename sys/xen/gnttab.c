@@ -24,6 +24,17 @@
  * page until then.  When references run out, callers can queue a callback
  * that runs once enough are free again.
  *
+ * Reservations.  A driver whose I/O path must not fail for want of a
+ * reference (one per ring slot, one per page of a request) reserves them
+ * at attach, growing the table if needed, and claims them later: a claim
+ * is a pop from the reservation's own chain (gnttab_freelist.c), so other
+ * consumers exhausting the free list cannot take them.  A claimed ref is
+ * granted, revoked and granted again in place (gnttab_grant_access_ref,
+ * gnttab_end_access_ref), released back into its reservation, and the
+ * reservation is given back whole at detach.  gnttab_grant_buffer grants
+ * a buffer that spans pages, one reference per page, each page's machine
+ * frame found through pmap.
+ *
  * Lock: gnttab_lock (a spin mutex: revokes happen in interrupt handlers).
  */
 
@@ -49,6 +60,14 @@ static volatile grant_entry_v1_t *gnttab_table;	/* KVA for max frames */
 static struct gnttab_free_callback *gnttab_callbacks;
 static u_int gnttab_max_frames;
 struct gnttab_stats gnttab_stats;
+
+/* Mirror the free list's counts into the statistics.  Lock held. */
+static void
+gnttab_sync_stats(void)
+{
+	gnttab_stats.gs_free = gnttab_fl.gf_nfree;
+	gnttab_stats.gs_reserved = gnttab_fl.gf_nreserved;
+}
 
 static __inline long
 HYPERVISOR_grant_table_op(u_int cmd, void *arg, u_int count)
@@ -108,46 +127,44 @@ gnttab_grow(void)
 	free(gnttab_fl.gf_next, M_GNTTAB);
 	gnttab_fl_extend(&gnttab_fl, next, new);
 	gnttab_stats.gs_nentries = new;
+	gnttab_sync_stats();
 	return (0);
 }
 
-/*
- * Let 'domid' map (or copy) machine frame 'mfn', read-only if asked.
- * Returns the reference in *refp; ENOSPC when none is free and the table
- * cannot grow.
- */
-int
-gnttab_grant_foreign_access(domid_t domid, u_long mfn, bool readonly,
-    grant_ref_t *refp)
+/* Fill entry 'ref': frame and domain first, then the flags.  Lock held. */
+static void
+gnttab_fill(grant_ref_t ref, domid_t domid, u_long mfn, bool readonly)
 {
-	uint32_t ref;
-	int error;
-
-	mtx_lock_spin(&gnttab_lock);
-	if ((error = gnttab_fl_get(&gnttab_fl, &ref)) != 0 &&
-	    (gnttab_grow() != 0 || (error = gnttab_fl_get(&gnttab_fl,
-	    &ref)) != 0)) {
-		gnttab_stats.gs_exhausted++;
-		mtx_unlock_spin(&gnttab_lock);
-		return (ENOSPC);
-	}
 	gnttab_table[ref].frame = (uint32_t)mfn;
 	gnttab_table[ref].domid = domid;
 	wmb();
 	gnttab_table[ref].flags = GTF_permit_access |
 	    (readonly ? GTF_readonly : 0);
-	gnttab_stats.gs_inuse++;
 	gnttab_stats.gs_grants++;
-	mtx_unlock_spin(&gnttab_lock);
-	*refp = ref;
-	return (0);
 }
 
-/* Is the other end using the grant (mapped or copying) right now? */
-bool
-gnttab_query_foreign_access(grant_ref_t ref)
+/*
+ * Clear the flags of 'ref' unless the other end is reading or writing the
+ * page (EBUSY).  EINVAL if the entry grants nothing.  Lock held.
+ */
+static int
+gnttab_revoke(grant_ref_t ref)
 {
-	return ((gnttab_table[ref].flags & (GTF_reading | GTF_writing)) != 0);
+	volatile uint16_t *flagsp;
+	uint16_t flags;
+
+	flagsp = &gnttab_table[ref].flags;
+	do {
+		flags = *flagsp;
+		if ((flags & GTF_permit_access) == 0)
+			return (EINVAL);
+		if ((flags & (GTF_reading | GTF_writing)) != 0) {
+			gnttab_stats.gs_busy++;
+			return (EBUSY);
+		}
+	} while (!__atomic_compare_exchange_n(flagsp, &flags, 0, false,
+	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	return (0);
 }
 
 /* Run the queued callbacks that can now be satisfied.  Lock held. */
@@ -169,6 +186,268 @@ gnttab_run_callbacks(void)
 }
 
 /*
+ * Let 'domid' map (or copy) machine frame 'mfn', read-only if asked.
+ * Returns the reference in *refp; ENOSPC when none is free and the table
+ * cannot grow.
+ */
+int
+gnttab_grant_foreign_access(domid_t domid, u_long mfn, bool readonly,
+    grant_ref_t *refp)
+{
+	uint32_t ref;
+	int error;
+
+	if (mfn > UINT_MAX)
+		return (EINVAL);
+	mtx_lock_spin(&gnttab_lock);
+	if ((error = gnttab_fl_get(&gnttab_fl, &ref)) != 0 &&
+	    (gnttab_grow() != 0 || (error = gnttab_fl_get(&gnttab_fl,
+	    &ref)) != 0)) {
+		gnttab_stats.gs_exhausted++;
+		mtx_unlock_spin(&gnttab_lock);
+		return (ENOSPC);
+	}
+	gnttab_fill(ref, domid, mfn, readonly);
+	gnttab_stats.gs_inuse++;
+	gnttab_sync_stats();
+	mtx_unlock_spin(&gnttab_lock);
+	*refp = ref;
+	return (0);
+}
+
+/*
+ * Grant access through 'ref', a reference the caller holds (claimed from
+ * a reservation, or kept after gnttab_end_access_ref): a ring slot reuses
+ * its reference for each request.  EINVAL if the caller does not hold
+ * 'ref' or the frame does not fit the entry, EBUSY if 'ref' grants
+ * something already.
+ */
+int
+gnttab_grant_access_ref(grant_ref_t ref, domid_t domid, u_long mfn,
+    bool readonly)
+{
+	mtx_lock_spin(&gnttab_lock);
+	if (mfn > UINT_MAX || !gnttab_fl_inuse(&gnttab_fl, ref)) {
+		mtx_unlock_spin(&gnttab_lock);
+		return (EINVAL);
+	}
+	if ((gnttab_table[ref].flags & GTF_permit_access) != 0) {
+		mtx_unlock_spin(&gnttab_lock);
+		return (EBUSY);
+	}
+	gnttab_fill(ref, domid, mfn, readonly);
+	mtx_unlock_spin(&gnttab_lock);
+	return (0);
+}
+
+/*
+ * Revoke the grant of 'ref' but keep the reference, to grant through it
+ * again or release it into its reservation.  EBUSY while the other end
+ * uses the page; EINVAL if 'ref' is not held or grants nothing.
+ */
+int
+gnttab_end_access_ref(grant_ref_t ref)
+{
+	int error;
+
+	mtx_lock_spin(&gnttab_lock);
+	if (!gnttab_fl_inuse(&gnttab_fl, ref))
+		error = EINVAL;
+	else
+		error = gnttab_revoke(ref);
+	mtx_unlock_spin(&gnttab_lock);
+	return (error);
+}
+
+/*
+ * Set 'count' references aside in 'res', growing the table as needed: all
+ * or nothing.  ENOSPC if the table, grown to Xen's maximum, has not that
+ * many free; EINVAL for a count of 0.
+ */
+int
+gnttab_reserve(u_int count, struct gnttab_reservation *res)
+{
+	int error;
+
+	gnttab_res_init(res);
+	if (count == 0)
+		return (EINVAL);
+	mtx_lock_spin(&gnttab_lock);
+	while (gnttab_fl.gf_nfree < count)
+		if (gnttab_grow() != 0)
+			break;
+	if ((error = gnttab_fl_reserve(&gnttab_fl, res, count)) != 0)
+		gnttab_stats.gs_exhausted++;
+	gnttab_sync_stats();
+	mtx_unlock_spin(&gnttab_lock);
+	return (error);
+}
+
+/* A reference from 'res'; ENOSPC only if every one is claimed already. */
+int
+gnttab_claim(struct gnttab_reservation *res, grant_ref_t *refp)
+{
+	uint32_t ref;
+	int error;
+
+	mtx_lock_spin(&gnttab_lock);
+	if ((error = gnttab_fl_claim(&gnttab_fl, res, &ref)) == 0) {
+		gnttab_stats.gs_inuse++;
+		gnttab_sync_stats();
+	}
+	mtx_unlock_spin(&gnttab_lock);
+	if (error == 0)
+		*refp = ref;
+	return (error);
+}
+
+/*
+ * Put a held reference back into 'res' (not necessarily the one it was
+ * claimed from).  EBUSY if it still grants access (revoke it first),
+ * EINVAL if the caller does not hold it.
+ */
+int
+gnttab_release(struct gnttab_reservation *res, grant_ref_t ref)
+{
+	int error;
+
+	mtx_lock_spin(&gnttab_lock);
+	if (gnttab_fl_inuse(&gnttab_fl, ref) &&
+	    (gnttab_table[ref].flags & GTF_permit_access) != 0)
+		error = EBUSY;
+	else if ((error = gnttab_fl_release(&gnttab_fl, res, ref)) == 0) {
+		gnttab_stats.gs_inuse--;
+		gnttab_sync_stats();
+	}
+	mtx_unlock_spin(&gnttab_lock);
+	return (error);
+}
+
+/*
+ * Give every unclaimed reference of 'res' back to the free list.  Claimed
+ * ones stay with their holders, who free them with
+ * gnttab_end_foreign_access.
+ */
+void
+gnttab_unreserve(struct gnttab_reservation *res)
+{
+	mtx_lock_spin(&gnttab_lock);
+	if (gnttab_fl_unreserve(&gnttab_fl, res) > 0) {
+		gnttab_sync_stats();
+		gnttab_run_callbacks();
+	}
+	mtx_unlock_spin(&gnttab_lock);
+}
+
+/*
+ * Grant the buffer [buf, buf + len) of kernel memory, one reference per
+ * page it touches, in page order, into refs[].  *nrefsp holds the room in
+ * refs[] and returns the references used (GNTTAB_BUFFER_NREFS).  With a
+ * reservation the references are claimed from it, otherwise taken from
+ * the free list.  All or nothing: on failure whatever was granted is
+ * revoked.  EINVAL for an empty buffer or too little room, EFAULT for a
+ * page that is not mapped, ENOSPC when references run out.
+ */
+int
+gnttab_grant_buffer(domid_t domid, const void *buf, size_t len,
+    bool readonly, struct gnttab_reservation *res, grant_ref_t *refs,
+    u_int *nrefsp)
+{
+	vm_offset_t va;
+	vm_paddr_t pa;
+	u_int n, i;
+	int error;
+
+	if (len == 0 || (n = GNTTAB_BUFFER_NREFS(buf, len)) > *nrefsp)
+		return (EINVAL);
+	va = trunc_page((vm_offset_t)buf);
+	error = 0;
+	for (i = 0; i < n; i++, va += PAGE_SIZE) {
+		pa = pmap_extract(kernel_pmap, va);
+		if (pa == PMAP_NOPAGE) {
+			error = EFAULT;
+			break;
+		}
+		if (res != NULL) {
+			if ((error = gnttab_claim(res, &refs[i])) != 0)
+				break;
+			error = gnttab_grant_access_ref(refs[i], domid,
+			    pfn_to_mfn(atop(pa)), readonly);
+			if (error != 0) {
+				(void)gnttab_release(res, refs[i]);
+				break;
+			}
+		} else if ((error = gnttab_grant_foreign_access(domid,
+		    pfn_to_mfn(atop(pa)), readonly, &refs[i])) != 0)
+			break;
+	}
+	if (error != 0) {
+		/* Nobody has had the references: revoking cannot be refused. */
+		while (i-- > 0) {
+			if (res != NULL) {
+				(void)gnttab_end_access_ref(refs[i]);
+				(void)gnttab_release(res, refs[i]);
+			} else
+				(void)gnttab_end_foreign_access(refs[i]);
+			refs[i] = GNTTAB_REF_INVALID;
+		}
+		return (error);
+	}
+	*nrefsp = n;
+	return (0);
+}
+
+/*
+ * Revoke the grants of a buffer: each reference that is revoked goes back
+ * to 'res' (or the free list, without one) and becomes GNTTAB_REF_INVALID
+ * in refs[]; one the other end still uses stays as it is, and EBUSY is
+ * returned, so that the caller can call again later with the same array.
+ */
+int
+gnttab_end_buffer(struct gnttab_reservation *res, grant_ref_t *refs, u_int n)
+{
+	u_int i;
+	int error, rv;
+
+	rv = 0;
+	for (i = 0; i < n; i++) {
+		if (refs[i] == GNTTAB_REF_INVALID)
+			continue;
+		if (res != NULL) {
+			if ((error = gnttab_end_access_ref(refs[i])) == 0)
+				error = gnttab_release(res, refs[i]);
+		} else
+			error = gnttab_end_foreign_access(refs[i]);
+		if (error == 0)
+			refs[i] = GNTTAB_REF_INVALID;
+		else if (rv != EBUSY)
+			rv = error;
+	}
+	return (rv);
+}
+
+/*
+ * The entry of 'ref' as Xen and the other end see it, for diagnostics and
+ * tests; NULL beyond the table.  Read it, never write it.
+ */
+const volatile grant_entry_v1_t *
+gnttab_entry(grant_ref_t ref)
+{
+	if (ref >= gnttab_stats.gs_nentries)
+		return (NULL);
+	return (&gnttab_table[ref]);
+}
+
+/* Is the other end using the grant (mapped or copying) right now? */
+bool
+gnttab_query_foreign_access(grant_ref_t ref)
+{
+	if (ref >= gnttab_stats.gs_nentries)
+		return (false);
+	return ((gnttab_table[ref].flags & (GTF_reading | GTF_writing)) != 0);
+}
+
+/*
  * Revoke a grant.  EBUSY if the other end still has it mapped: the grant
  * stays valid and the page must not be reused; try again later.  EINVAL
  * for a reference that is not granted.
@@ -176,27 +455,22 @@ gnttab_run_callbacks(void)
 int
 gnttab_end_foreign_access(grant_ref_t ref)
 {
-	volatile uint16_t *flagsp;
-	uint16_t flags;
 	int error;
 
 	mtx_lock_spin(&gnttab_lock);
-	if (ref < GNTTAB_NR_RESERVED || ref >= gnttab_fl.gf_nentries) {
+	if (!gnttab_fl_inuse(&gnttab_fl, ref)) {
 		mtx_unlock_spin(&gnttab_lock);
 		return (EINVAL);
 	}
-	flagsp = &gnttab_table[ref].flags;
-	do {
-		flags = *flagsp;
-		if ((flags & (GTF_reading | GTF_writing)) != 0) {
-			gnttab_stats.gs_busy++;
-			mtx_unlock_spin(&gnttab_lock);
-			return (EBUSY);
-		}
-	} while (!__atomic_compare_exchange_n(flagsp, &flags, 0, false,
-	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	/* A held ref that grants nothing (claimed, or revoked) just goes. */
+	error = gnttab_revoke(ref);
+	if (error == EBUSY) {
+		mtx_unlock_spin(&gnttab_lock);
+		return (EBUSY);
+	}
 	if ((error = gnttab_fl_put(&gnttab_fl, ref)) == 0) {
 		gnttab_stats.gs_inuse--;
+		gnttab_sync_stats();
 		gnttab_run_callbacks();
 	}
 	mtx_unlock_spin(&gnttab_lock);
@@ -273,6 +547,7 @@ gnttab_init(void *arg)
 		panic("gnttab: cannot set up the grant table");
 	gnttab_fl_init(&gnttab_fl, next, nframes * GNTTAB_PER_FRAME);
 	gnttab_stats.gs_nentries = nframes * GNTTAB_PER_FRAME;
+	gnttab_sync_stats();
 	mtx_unlock_spin(&gnttab_lock);
 	printf("gnttab: v1, %u of at most %u frames, %lu references\n",
 	    nframes, gnttab_max_frames, gnttab_stats.gs_nentries);
@@ -285,7 +560,11 @@ SYSINIT(gnttab, SI_SUB_XEN, SI_ORDER_FIRST, gnttab_init, NULL);
 SYSCTL_DECL(_hw_xen);
 SYSCTL_NODE(_hw_xen, gnttab, "grant tables");
 SYSCTL_ULONG(_hw_xen_gnttab, inuse, &gnttab_stats.gs_inuse,
-    "grants handed out now");
+    "references handed out now: granted or claimed");
+SYSCTL_ULONG(_hw_xen_gnttab, reserved, &gnttab_stats.gs_reserved,
+    "references set aside in reservations, not claimed");
+SYSCTL_ULONG(_hw_xen_gnttab, free, &gnttab_stats.gs_free,
+    "references on the free list");
 SYSCTL_ULONG(_hw_xen_gnttab, entries, &gnttab_stats.gs_nentries,
     "entries in the table");
 SYSCTL_ULONG(_hw_xen_gnttab, frames, &gnttab_stats.gs_frames,

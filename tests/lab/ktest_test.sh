@@ -29,6 +29,8 @@ ktest_case sleep_timeout "tsleep with a timeout returns EWOULDBLOCK after 50 ms"
 ktest_case thread_exit_reaps "exited threads give back their stacks and memory"
 ktest_case evtchn_loopback "a loopback event channel pair counts every notification exactly once"
 ktest_case gnttab_exhaust "grants to dom0 grow the table to its maximum, then all are revoked"
+ktest_case gnttab_reserve "100 reserved references are all claimed while another consumer exhausts the table"
+ktest_case gnttab_buffer "a buffer spanning pages gets one reference per page, each with its page's frame"
 
 atf_test_case callout_vs_dom0
 callout_vs_dom0_head() {
@@ -88,6 +90,8 @@ atf_init_test_cases() {
 	atf_add_test_case thread_exit_reaps
 	atf_add_test_case evtchn_loopback
 	atf_add_test_case gnttab_exhaust
+	atf_add_test_case gnttab_reserve
+	atf_add_test_case gnttab_buffer
 	atf_add_test_case callout_vs_dom0
 	atf_add_test_case all_passed
 	atf_add_test_case pmap_boot

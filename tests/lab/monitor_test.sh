@@ -101,6 +101,8 @@ sysctl_body() {
 	lab_expect_line 'hw.xen.gnttab.frames: 1'
 	lab_expect_line 'hw.xen.gnttab.entries: 512'
 	lab_expect_line 'hw.xen.gnttab.inuse: 0'
+	lab_expect_line 'hw.xen.gnttab.reserved: 0'
+	lab_expect_line 'hw.xen.gnttab.free: 504'
 	lab_expect_line 'hw.xen.gnttab.exhausted: 0'
 	lab_expect_match 'vm\.mmu\.hypercalls: [1-9][0-9]*'
 	lab_expect_line 'vm.mmu.errors: 0'
