@@ -23,8 +23,12 @@ OBJTOP?=	${SRCTOP}/obj
 KERNEL_DIR=	sys/amd64/conf
 # Loadable modules (share/mk/kmod.mk), installed next to the kernel, then
 # the preload image made of them (obj/boot/preload.cpio, the lab's ramdisk).
+# The in-kernel tests are modules too (boot/ktest, see ktest(9)): the
+# kernel itself carries no test code.
 MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
-		sys/modules/kld_dep sys/modules/kld_res sys/modules/needs_missing
+		sys/modules/kld_dep sys/modules/kld_res sys/modules/needs_missing \
+		sys/modules/ktest_kern sys/modules/ktest_pmap \
+		sys/modules/ktest_xen
 PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/share/man \

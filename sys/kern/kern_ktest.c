@@ -5,18 +5,32 @@
  */
 
 /*
- * The in-kernel test runner (see <sys/ktest.h>).  A test reports why it
- * failed with ktest_fail(); the runner prints the one result line.
+ * The in-kernel test runner (see <sys/ktest.h> and ktest(9)).  The tests
+ * themselves are not part of the kernel: they live in test modules, the
+ * .ko files under boot/ktest/ of the preload image (sources in sys/tests,
+ * Makefiles in sys/modules/ktest_*), each holding its tests in its own
+ * ktest_set linker set.  When the kernel argument ktest= is given, the
+ * runner loads every one of those modules at the end of boot (thread0,
+ * SI_SUB_KTEST), runs the tests the argument selects in module order and
+ * set order, and prints one result line per test and a summary.  A test
+ * reports why it failed with ktest_fail().  A name that no module has is
+ * reported and counted as a failure.  The modules stay loaded.
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/errno.h>
 #include <sys/kenv.h>
 #include <sys/kernel.h>
 #include <sys/ktest.h>
+#include <sys/linker.h>
+#include <sys/preload.h>
 
-SET_DECLARE(ktest_set, struct ktest);
+#define	KTEST_DIR	"boot/ktest/"
+#define	KTEST_MAXFILES	16
 
+static struct linker_file *ktest_files[KTEST_MAXFILES];
+static int ktest_nfiles;
 static char ktest_reason[160];
 
 void
@@ -47,32 +61,136 @@ ktest_listed(const char *list, const char *name)
 	return (false);
 }
 
+/* Is 'path' (as in the archive) a test module, boot/ktest/<name>.ko? */
+static bool
+ktest_module_path(const char *path)
+{
+	size_t len;
+
+	while (*path == '/' || (path[0] == '.' && path[1] == '/'))
+		path += *path == '/' ? 1 : 2;
+	len = strlen(path);
+	return (strncmp(path, KTEST_DIR, strlen(KTEST_DIR)) == 0 &&
+	    len > strlen(KTEST_DIR) + 3 && strcmp(path + len - 3, ".ko") == 0 &&
+	    strchr(path + strlen(KTEST_DIR), '/') == NULL);
+}
+
+/* Load every test module of the preload image (once). */
+static void
+ktest_load_modules(void)
+{
+	struct preload_file pf;
+	struct linker_file *lf;
+	size_t i;
+	int error;
+
+	if (ktest_nfiles > 0)
+		return;
+	for (i = 0; preload_entry(&preload_kernel, i, &pf) == 0; i++) {
+		if (!ktest_module_path(pf.pf_name))
+			continue;
+		if (ktest_nfiles == KTEST_MAXFILES) {
+			printf("ktest: more than %d test modules, %s left "
+			    "out\n", KTEST_MAXFILES, pf.pf_name);
+			break;
+		}
+		if ((error = linker_load_file(pf.pf_name, true, &lf)) != 0) {
+			printf("ktest: cannot load %s: error %d\n", pf.pf_name,
+			    error);
+			continue;
+		}
+		ktest_files[ktest_nfiles++] = lf;
+	}
+	if (ktest_nfiles == 0)
+		printf("ktest: no test modules (" KTEST_DIR "*.ko) in the "
+		    "preload image\n");
+}
+
+/*
+ * The trap tests are still built into the kernel, until a fault in a
+ * module is reported with the module's symbols: the kernel's own set.
+ */
+SET_DECLARE(ktest_set, struct ktest);
+
+/*
+ * The tests of loaded test module 'i' (-1: the kernel's): 0 and the set,
+ * or an errno.
+ */
+static int
+ktest_set_of(int i, struct ktest ***setp, size_t *countp)
+{
+	if (i < 0) {
+		*setp = SET_BEGIN(ktest_set);
+		*countp = SET_COUNT(ktest_set);
+		return (0);
+	}
+	return (linker_file_lookup_set(ktest_files[i], "ktest_set",
+	    (void ***)setp, countp));
+}
+
+/* Does any test module have a test called 'name' ('len' bytes)? */
+static bool
+ktest_exists(const char *name, size_t len)
+{
+	struct ktest **set;
+	size_t n, j;
+	int i;
+
+	for (i = -1; i < ktest_nfiles; i++) {
+		if (ktest_set_of(i, &set, &n) != 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strncmp(set[j]->kt_name, name, len) == 0 &&
+			    set[j]->kt_name[len] == '\0')
+				return (true);
+	}
+	return (false);
+}
+
 /* Run the tests 'list' selects; returns the number that failed. */
 int
 ktest_run(const char *list)
 {
-	struct ktest **ktp, *kt;
-	int error, passed, failed;
+	struct ktest **set, *kt;
+	const char *p, *end;
+	size_t n, j;
+	int error, passed, failed, i;
 	bool all;
 
+	ktest_load_modules();
 	all = strcmp(list, "all") == 0;
 	passed = failed = 0;
-	SET_FOREACH(ktp, ktest_set) {
-		kt = *ktp;
-		if (all ? (kt->kt_flags &
-		    (KTEST_CRASHES | KTEST_EXPLICIT)) != 0 :
-		    !ktest_listed(list, kt->kt_name))
+	for (i = -1; i < ktest_nfiles; i++) {
+		if (ktest_set_of(i, &set, &n) != 0)
 			continue;
-		printf("ktest: %s: running (%s)\n", kt->kt_name, kt->kt_desc);
-		ktest_reason[0] = '\0';
-		error = kt->kt_func();
-		if (error == 0) {
-			printf("ktest: %s: PASS\n", kt->kt_name);
-			passed++;
-		} else {
-			printf("ktest: %s: FAIL: %s (error %d)\n", kt->kt_name,
-			    ktest_reason[0] != '\0' ? ktest_reason :
-			    "no reason given", error);
+		for (j = 0; j < n; j++) {
+			kt = set[j];
+			if (all ? (kt->kt_flags &
+			    (KTEST_CRASHES | KTEST_EXPLICIT)) != 0 :
+			    !ktest_listed(list, kt->kt_name))
+				continue;
+			printf("ktest: %s: running (%s)\n", kt->kt_name,
+			    kt->kt_desc);
+			ktest_reason[0] = '\0';
+			error = kt->kt_func();
+			if (error == 0) {
+				printf("ktest: %s: PASS\n", kt->kt_name);
+				passed++;
+			} else {
+				printf("ktest: %s: FAIL: %s (error %d)\n",
+				    kt->kt_name, ktest_reason[0] != '\0' ?
+				    ktest_reason : "no reason given", error);
+				failed++;
+			}
+		}
+	}
+	/* Names nobody has: a typo must not look like a pass. */
+	for (p = all ? "" : list; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		for (end = p; *end != '\0' && *end != ','; end++)
+			;
+		if (end > p && !ktest_exists(p, end - p)) {
+			printf("ktest: %.*s: FAIL: no such test (error %d)\n",
+			    (int)(end - p), p, ENOENT);
 			failed++;
 		}
 	}

@@ -150,6 +150,22 @@ linker_file_set(struct linker_file *lf, const char *name, void ***startp,
 	return (0);
 }
 
+/*
+ * A linker set of a loaded file, for those who look inside modules (the
+ * ktest runner): its entries and their number; none for the kernel.
+ */
+int
+linker_file_lookup_set(struct linker_file *lf, const char *name,
+    void ***startp, size_t *countp)
+{
+	if (lf == linker_kernel_file) {
+		*startp = NULL;
+		*countp = 0;
+		return (0);
+	}
+	return (linker_file_set(lf, name, startp, countp));
+}
+
 /* The file's metadata records, each checked; EFTYPE with a message. */
 static int
 linker_check_record(struct linker_file *lf, const struct mod_metadata *md)

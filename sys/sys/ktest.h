@@ -9,9 +9,12 @@
 #include <sys/linker_set.h>
 
 /*
- * In-kernel tests: named functions collected in a linker set and run at
- * the end of boot when the kernel argument ktest= names them ("all", or a
- * comma-separated list).  Each prints exactly one result line,
+ * In-kernel tests: named functions collected in the linker set of a test
+ * module (boot/ktest/<name>.ko in the preload image, sources in sys/tests)
+ * and run at the end of boot when the kernel argument ktest= names them
+ * ("all", or a comma-separated list); the kernel itself holds only the
+ * runner (sys/kern/kern_ktest.c), which loads the modules.  Each test
+ * prints exactly one result line,
  *
  *	ktest: <name>: PASS
  *	ktest: <name>: FAIL: <reason> (error <errno>)

@@ -192,6 +192,8 @@ struct linker_file *linker_find_file_id(int);
 struct linker_file *linker_file_first(void);
 struct linker_file *linker_file_next(struct linker_file *);
 int	linker_lookup_symbol(struct linker_file *, const char *, uintptr_t *);
+int	linker_file_lookup_set(struct linker_file *, const char *, void ***,
+	    size_t *);
 void	linker_module_failed(struct linker_file *, struct module *, int);
 void	linker_preload(void);
 #endif

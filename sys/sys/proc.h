@@ -52,6 +52,9 @@ struct thread {
 extern struct thread *curthread;
 extern struct thread thread0;
 extern u_long sched_switches;
+#ifdef MALLOC_DECLARE
+MALLOC_DECLARE(M_THREAD);
+#endif
 
 int	thread_create(void (*)(void *), void *, int, const char *,
 	    struct thread **);

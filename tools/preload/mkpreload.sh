@@ -9,6 +9,7 @@
 #
 #	boot/loader.conf		the modules to load at boot
 #	boot/kernel/<name>.ko		every module built next to the kernel
+#	boot/ktest/<name>.ko		the in-kernel test modules (ktest(9))
 #	boot/corrupt/<fault>.ko		damaged copies of ktest_example.ko,
 #					for the kernel linker's lab tests:
 #	    truncated.ko		the first half of the file
@@ -33,10 +34,12 @@ out=$3
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/boot/kernel" "$tmp/boot/corrupt"
+mkdir -p "$tmp/boot/kernel" "$tmp/boot/ktest" "$tmp/boot/corrupt"
 cp "$conf" "$tmp/boot/loader.conf"
-for ko in "$boot"/kernel/*.ko; do
-	[ -f "$ko" ] && cp "$ko" "$tmp/boot/kernel/"
+for dir in kernel ktest; do
+	for ko in "$boot/$dir"/*.ko; do
+		[ -f "$ko" ] && cp "$ko" "$tmp/boot/$dir/"
+	done
 done
 
 src=$boot/kernel/ktest_example.ko

@@ -37,7 +37,6 @@
 #include <sys/kenv.h>
 #include <sys/kernel.h>
 #include <sys/ksyms.h>
-#include <sys/ktest.h>
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
 #include <machine/hypercall.h>

@@ -6,7 +6,8 @@
 
 /*
  * In-kernel tests of malloc(9), zones, kmem and callout(9), run in the lab
- * (ktest=all).
+ * (ktest=all).  With ktest_sched.c and ktest_kld.c this is the test module
+ * ktest_kern.ko (sys/modules/ktest_kern), which ktest= loads (ktest(9)).
  */
 
 #include <sys/param.h>
@@ -15,6 +16,7 @@
 #include <sys/errno.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/module.h>
 #include <sys/proc.h>
 #include <sys/timetc.h>
 #include <machine/cpufunc.h>
@@ -22,7 +24,9 @@
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 
-MALLOC_DEFINE(M_KTEST, "ktest", "in-kernel tests");
+MODULE_VERSION(ktest_kern, 1);
+
+static MALLOC_DEFINE(M_KTEST, "ktest", "in-kernel tests");
 
 /*
  * Every size class and a few large blocks, written to the last byte; the

@@ -11,14 +11,21 @@
  * port, and unbinding both leaves the bound-port count where it was.
  * Xen signals the new local port once when bind_interdomain completes
  * (seen in the lab with 4.17), so counting starts after the binding.
+ *
+ * With ktest_gnttab.c, ktest_xenstore.c and ktest_xenbus.c this is the
+ * test module ktest_xen.ko (sys/modules/ktest_xen), loaded by ktest=
+ * (ktest(9)).
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/ktest.h>
+#include <sys/module.h>
 #include <machine/cpufunc.h>
 #include <xen/xen_evtchn.h>
+
+MODULE_VERSION(ktest_xen, 1);
 
 static volatile u_long evt_seen;
 

@@ -6,21 +6,22 @@
 
 /*
  * In-kernel tests of the page allocator and pmap, run in the lab under real
- * Xen (ktest=all): Xen validates every page-table write these make.
+ * Xen (ktest=all): Xen validates every page-table write these make.  Built
+ * as the test module ktest_pmap.ko (sys/modules/ktest_pmap, ktest(9)).
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/ktest.h>
+#include <sys/module.h>
 #include <sys/proc.h>
+#include <machine/md_var.h>
 #include <machine/mmu_batch.h>
 #include <machine/pmap.h>
 #include <vm/vm_page.h>
 
-int	probe_write_long(volatile u_long *, u_long);
-int	probe_read_long(volatile u_long *, u_long *);
-extern u_long trap_onfault_count;
+MODULE_VERSION(ktest_pmap, 1);
 
 /* Test mappings live at the top of KVA, away from kmem's allocations. */
 #define	PMAP_TEST_VA	(KVA_MAX - (8UL << 20))

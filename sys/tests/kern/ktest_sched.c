@@ -20,9 +20,8 @@
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/timetc.h>
+#include <machine/md_var.h>
 #include <vm/vm_page.h>
-
-extern u_long fpu_traps;
 
 static struct mtx kt_mtx;
 static int kt_done;
@@ -239,8 +238,6 @@ exit_thread(void *arg)
 {
 	kt_finish();
 }
-
-extern struct malloc_type M_THREAD[1];
 
 KTEST(thread_exit_reaps, "50 threads exit; stacks and memory come back", 0)
 {

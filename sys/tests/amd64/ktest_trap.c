@@ -7,7 +7,9 @@
 /*
  * In-kernel tests of the trap path.  Both end the domain on purpose: the
  * lab test checks the fatal-trap report on the console and that xl sees
- * the domain crash.
+ * the domain crash.  Still built into the kernel (sys/amd64/conf/PVBSD):
+ * the report must name the faulting function, and the trap path does not
+ * yet know the symbols of loaded modules.
  */
 
 #include <sys/param.h>
