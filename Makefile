@@ -12,6 +12,9 @@
 #   run      boot pvbsd in the Xen lab with the console on this terminal
 #   test     every test (host unit tests, man lint, lab tests) through
 #            Kyua; the last line printed is "N passed, N failed"
+#   bench    pvbsd against the lab's Linux PV guest in one lab boot:
+#            obj/bench/report.md and report.svg (bench/bench.sh);
+#            BENCH_QUICK=1 runs one short round, BENCH_ROUNDS=N rounds
 #   fuzz     run every libFuzzer target (share/mk/fuzz.mk) for FUZZ_TIME
 #            seconds each (default 600); `make test' runs them briefly
 #   clean    remove obj/
@@ -32,7 +35,7 @@ MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
 PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/share/man \
-		tests/lab
+		tests/lab tests/bench
 BOOT_DIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${PRELOAD_DIR}
 SUBDIRS=	${BOOT_DIRS} ${TEST_DIRS}
 
@@ -85,6 +88,18 @@ boot: .PHONY
 
 run: boot .PHONY
 	${SRCTOP}/tools/lab/lab -I ${LAB_ARGS}
+
+# The benchmark (bench/bench.sh): not part of `make test'; its quick run is
+# (tests/bench).
+BENCH_ROUNDS?=	3
+.if ${BENCH_QUICK:U0} != 0
+_BENCH_ARGS=	-q
+.else
+_BENCH_ARGS=	-n ${BENCH_ROUNDS}
+.endif
+
+bench: boot .PHONY
+	@sh ${SRCTOP}/bench/bench.sh ${_BENCH_ARGS} -o ${OBJTOP}/bench
 
 clean-all: .PHONY
 	rm -rf ${OBJTOP}

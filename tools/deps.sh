@@ -12,7 +12,7 @@ set -eu
 
 PKGS="bmake clang lld llvm libxen-dev mandoc kyua atf-sh libatf-dev
     qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils
-    linux-image-amd64 busybox-static cpio kmod gzip"
+    linux-image-amd64 busybox-static cpio kmod gzip gnuplot-nox"
 
 missing=""
 for p in $PKGS; do
