@@ -13,6 +13,8 @@
 #	-n	rounds (default 3; the quick run has one)
 #	-o	output directory (default obj/bench)
 #	-R	no lab run: write the report again from DIR/lab's samples
+#	-r ROW	only this row (the file name in bench/rows/ without .sh, or
+#		a shell pattern); repeatable.  For working on a row.
 #
 # Theory of operation.  A row is one file in bench/rows/ with two halves:
 # row_measure runs in dom0 as part of a lab scenario and records samples
@@ -37,16 +39,18 @@ top=$(cd "$here/.." && pwd)
 OBJ=${OBJTOP:-$top/obj}
 quick=0
 reportonly=0
+only=
 rounds=3
 out=
 
 usage() {
-	echo "usage: bench.sh [-qR] [-n rounds] [-o dir]" >&2
+	echo "usage: bench.sh [-qR] [-n rounds] [-o dir] [-r row]..." >&2
 	exit 2
 }
 
-while getopts ":qn:o:R" opt; do
+while getopts ":qn:o:Rr:" opt; do
 	case "$opt" in
+	r) only="$only $OPTARG" ;;
 	q) quick=1 ;;
 	R) reportonly=1 ;;
 	n) rounds=$OPTARG ;;
@@ -61,7 +65,17 @@ case "$rounds" in ''|*[!0-9]*|0) usage ;; esac
 [ -n "$out" ] || out=$OBJ/bench
 
 rows=$(ls "$here"/rows/*.sh 2>/dev/null | LC_ALL=C sort)
-[ -n "$rows" ] || { echo "bench: no rows in $here/rows" >&2; exit 1; }
+if [ -n "$only" ]; then
+	sel=
+	for f in $rows; do
+		b=$(basename "$f" .sh)
+		for o in $only; do
+			case "$b" in $o) sel="$sel $f"; break ;; esac
+		done
+	done
+	rows=$sel
+fi
+[ -n "$rows" ] || { echo "bench: no rows in $here/rows${only:+ named$only}" >&2; exit 1; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 if [ $reportonly = 1 ]; then
@@ -103,9 +117,12 @@ while [ $r -le $rounds ]; do
 			echo "# lab-timeout: $tmo"
 			echo "BENCH_ROUND=$r"
 			echo "BENCH_QUICK=$quick"
+			# no guest of the lab's own: the scenario ends "none"
+			echo "lab_expect none"
 			cat "$here/benchlib.sh" "$f"
 			echo "row_measure"
 			echo "bench_cleanup"
+			echo "exit 0"
 		} >"$s"
 		set -- "$@" -s "$s"
 	done

@@ -17,8 +17,8 @@
 # guest boots "quiet": its first byte is its marker, so it has no split.
 
 ROW_ROUNDS=each
-ROW_TIMEOUT=150
-ROW_TIMEOUT_QUICK=200
+ROW_TIMEOUT=240
+ROW_TIMEOUT_QUICK=240
 
 # The guest's own boot time in ms from its console, if it reports one
 # ("boot: 12.345 ms from first instruction to prompt").
@@ -49,7 +49,7 @@ row_boot_pvbsd() {
 }
 
 row_boot_linux() {
-	if bench_boot_linux bench-linux 90 128 poweroff; then
+	if bench_boot_linux bench-linux 150 128 poweroff; then
 		bench_sample boot.linux "$(bench_secs $BENCH_READY)"
 	else
 		bench_fail boot.linux "$BENCH_WHY"

@@ -13,8 +13,8 @@
 # comparable timer.
 
 ROW_ROUNDS=each
-ROW_TIMEOUT=60
-ROW_TIMEOUT_QUICK=60
+ROW_TIMEOUT=150
+ROW_TIMEOUT_QUICK=150
 ROW_KLD_MODULE=kld_res
 
 row_measure() {
