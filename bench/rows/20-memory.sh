@@ -20,7 +20,8 @@
 # (Linux at 83 MiB did here); then the confirmation goes up 1 MiB at a
 # time until a boot succeeds, and the note lists the sizes that did
 # not hold.  A failed Linux boot at a small size may hang instead of
-# crashing: each try gets 120 s (a good boot took 50 s under load).  The quick run skips the Linux search.
+# crashing: each try gets 120 s (a good boot took 50 s under load).  The
+# quick run skips the Linux search.
 # Both results stay in dom0 for the density row.
 
 ROW_ROUNDS=once
