@@ -140,7 +140,7 @@ echo "bench: $(($# / 2)) scenarios ($rounds round(s)$([ $quick = 1 ] && echo ", 
 lpid=$!
 # Progress: the lab's own lines, not the guests' consoles.
 tail -n +1 -f "$out/lab.log" --pid=$lpid 2>/dev/null |
-    grep --line-buffered -E '^lab: (accel|dom0 ready|r[0-9]+-[^:]*: (sample|FAIL|[a-z]+ \(xl)|done)'
+    grep --line-buffered -E '^lab: (accel|dom0 ready|waiting for a free|got a lab slot|r[0-9]+-[^:]*: (sample|FAIL|[a-z]+ \(xl)|done)'
 wait $lpid
 labrc=$?
 secs=$(($(date +%s) - t0))
