@@ -19,7 +19,9 @@
  *      into the module arena (top 2 GiB) and relocated against its own
  *      symbols, so that its metadata can be read;
  *   2. the metadata is checked (every record and string inside the file)
- *      and the names of its modules must be free;
+ *      and the names of its modules must be free: a second file that
+ *      carries a module already loaded (a copy under another name) is
+ *      refused with EEXIST, naming the module and the file that has it;
  *   3. each MODULE_DEPEND not met by a loaded module (or by the file
  *      itself) loads <dep>.ko from the preload image, recursively; a
  *      dependency that is still missing or at a version outside the range
@@ -34,9 +36,15 @@
  *      SI_ORDER_MIDDLE per driver -- and run: module handlers get MOD_LOAD
  *      there, drivers are added to their buses, which re-probe their
  *      unattached children.
- * If a MOD_LOAD fails, the modules already loaded get MOD_UNLOAD, the
- * SYSUNINITs of the subsystems reached before the failure run in reverse
- * and the file is unloaded: a load either succeeds whole or leaves nothing.
+ * If a MOD_LOAD fails, the modules already loaded get MOD_UNLOAD (drivers
+ * leave their buses), the SYSUNINITs of the SYSINITs that ran before the
+ * failure run in reverse, the oids go and the file is unloaded: a load
+ * either succeeds whole or leaves nothing (the kld_fail in-kernel test
+ * compares every counter).  What a handler took before failing is its own
+ * to give back.
+ *
+ * Backtraces: linker_search_symbol_name() finds the file and the symbol
+ * at an address, lock-free, for the MD fatal-trap report.
  *
  * Unloading is the reverse: every module is asked MOD_QUIESCE, then told
  * MOD_UNLOAD, last registered first (a driver's devices are detached);
@@ -628,8 +636,9 @@ linker_load_path(const char *path, int depth, bool explicit,
     struct linker_file **lfp)
 {
 	struct preload_file pf;
-	struct linker_file *lf;
+	struct linker_file *lf, *other;
 	struct mod_metadata **mds;
+	module_t mod;
 	size_t nmd, i;
 	int error;
 
@@ -671,12 +680,18 @@ linker_load_path(const char *path, int depth, bool explicit,
 		goto fail;
 	for (i = 0; i < nmd; i++) {
 		if (mds[i]->md_type == MDT_DEPEND ||
-		    module_lookup(linker_record_name(mds[i])) == NULL)
+		    (mod = module_lookup(linker_record_name(mds[i]))) == NULL)
 			continue;
-		printf("kld: %s: module %s is already loaded (from %s)\n",
-		    lf->lf_name, linker_record_name(mds[i]),
-		    module_getfile(module_lookup(
-		    linker_record_name(mds[i])))->lf_name);
+		other = module_getfile(mod);
+		if (other == linker_kernel_file)
+			printf("kld: %s: module %s is already in the kernel; "
+			    "not loading the file\n", lf->lf_name,
+			    module_getname(mod));
+		else
+			printf("kld: %s: module %s is already loaded, from %s "
+			    "(id %d); not loading the file\n", lf->lf_name,
+			    module_getname(mod), other->lf_path,
+			    other->lf_id);
 		error = EEXIST;
 		goto fail;
 	}
@@ -974,6 +989,40 @@ linker_lookup_symbol(struct linker_file *lf, const char *name,
 	if (link_elf_obj_lookup(&lf->lf_obj, name, valp) == 0)
 		return (0);
 	return (linker_deps_lookup(lf, name, valp, 0));
+}
+
+/*
+ * The symbol at or nearest below 'addr', for a backtrace: *namep and
+ * *offp, and in *filep the name of the .ko it is in (NULL for the kernel
+ * itself).  0 or ENOENT.  The fatal-trap report calls this with anything
+ * held -- kld_mtx too, when a module faults in its MOD_LOAD -- so it takes
+ * no lock and only reads: the list of files (a file being loaded is on it
+ * from the moment its sections are placed) and each file's symbols.
+ */
+int
+linker_search_symbol_name(uintptr_t addr, const char **namep,
+    uintptr_t *offp, const char **filep)
+{
+	struct linker_file *lf;
+
+	TAILQ_FOREACH(lf, &linker_files, lf_link) {
+		if (addr < lf->lf_address || addr - lf->lf_address >=
+		    lf->lf_size)
+			continue;
+		if (lf == linker_kernel_file) {
+			*filep = NULL;
+			return (ksyms_lookup_addr(&ksyms_kernel, addr, namep,
+			    offp));
+		}
+		*filep = lf->lf_name;
+		return (link_elf_obj_lookup_addr(&lf->lf_obj, addr, namep,
+		    offp));
+	}
+	/* Before the linker is up: the kernel's own table. */
+	*filep = NULL;
+	if (linker_kernel_file == NULL)
+		return (ksyms_lookup_addr(&ksyms_kernel, addr, namep, offp));
+	return (ENOENT);
 }
 
 /* link_elf_obj's lo_lookup: the kernel, then the file's dependencies. */

@@ -63,6 +63,7 @@ struct sysctl_req {
 static TAILQ_HEAD(, sysctl_oid) sysctl_list =
     TAILQ_HEAD_INITIALIZER(sysctl_list);
 static bool sysctl_ready;
+u_int sysctl_noids;		/* registered oids, for leak checks */
 
 #ifdef _KERNEL
 static struct mtx sysctl_mtx;
@@ -144,6 +145,7 @@ sysctl_insert(struct sysctl_oid *oid)
 	else
 		TAILQ_INSERT_TAIL(&sysctl_list, oid, oid_link);
 	oid->oid_registered = 1;
+	sysctl_noids++;
 	return (0);
 }
 
@@ -182,6 +184,7 @@ sysctl_unregister_oid(struct sysctl_oid *oid)
 				continue;
 			TAILQ_REMOVE(&sysctl_list, p, oid_link);
 			p->oid_registered = 0;
+			sysctl_noids--;
 		}
 	}
 	SYSCTL_UNLOCK();
@@ -333,4 +336,5 @@ SYSCTL_STRING(_kern, osrelease, PVBSD_VERSION, "release");
 SYSCTL_STRING(_kern, ident, PVBSD_IDENT, "kernel configuration");
 SYSCTL_STRING(_kern, version, "pvbsd " PVBSD_VERSION " (" PVBSD_IDENT
     ") amd64", "version");
+SYSCTL_UINT(_kern, sysctl_oids, &sysctl_noids, "oids in the sysctl tree");
 #endif /* _KERNEL */

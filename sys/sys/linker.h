@@ -194,6 +194,8 @@ struct linker_file *linker_file_next(struct linker_file *);
 int	linker_lookup_symbol(struct linker_file *, const char *, uintptr_t *);
 int	linker_file_lookup_set(struct linker_file *, const char *, void ***,
 	    size_t *);
+int	linker_search_symbol_name(uintptr_t, const char **, uintptr_t *,
+	    const char **);
 void	linker_module_failed(struct linker_file *, struct module *, int);
 void	linker_preload(void);
 #endif

@@ -106,6 +106,8 @@ SYSCTL_DECL(_hw);
 SYSCTL_DECL(_machdep);
 SYSCTL_DECL(_dev);
 
+extern u_int sysctl_noids;	/* oids in the tree */
+
 int	sysctl_emit(struct sysctl_req *, const char *, const char *, ...)
 	    __printflike(3, 4);
 int	sysctl_query(const char *, sysctl_out_t *, void *);

@@ -7,7 +7,9 @@
 # the preload image and loader.conf at boot, kldload/kldstat/kldunload of
 # the test module and the dependency it pulls in, refusals (a dependency
 # in use, a busy device, a missing dependency, damaged files), and the
-# 100-cycle leak test (scenarios/kldcycle.sh, ktest=kld_cycle).
+# 100-cycle leak test and the failed-load unwind test (scenarios/kldcycle.sh,
+# ktest=kld_cycle,kld_fail), and, in scenarios/kldcrash.sh, a module
+# already loaded in another file and a module that faults at load.
 
 . "$(atf_get_srcdir)/lab.subr"
 
@@ -191,8 +193,103 @@ cycle_leaks_body() {
 	[ "$(strip "$before")" = "$(strip "$after")" ] ||
 	    atf_fail "before: $before; after: $after"
 	lab_expect_match 'ktest: kld_cycle: [0-9]+ page tables added for kmem, 0 free pages otherwise'
-	lab_expect_match 'ktest: kld_cycle: loaded: .* 1 grants, [0-9]+ ports, [0-9]+ watches'
+	lab_expect_match 'ktest: kld_cycle: loaded: .* 1 grants, [0-9]+ ports, [0-9]+ watches, [0-9]+ oids'
 	lab_expect_end poweroff
+}
+
+# kldstat_around CMD WHICH: the lines of the kldstat just before (WHICH=-1)
+# or just after (1) the first "pvbsd> CMD" line, joined by |
+kldstat_around() {
+	awk -v cmd="pvbsd> $1" -v which="$2" '
+	    { l[NR] = $0 }
+	    $0 == cmd && c == 0 { c = NR }
+	    $0 == "pvbsd> kldstat" { if (c == 0) b = NR; else if (a == 0) a = NR }
+	    END { n = which < 0 ? b : a
+	    if (n == 0) exit
+	    for (i = n + 1; i <= NR && l[i] !~ /^pvbsd>/; i++) print l[i] }' \
+	    "$CONSOLE" | tr '\n' '|'
+}
+
+atf_test_case duplicate_module
+duplicate_module_head() {
+	atf_set descr "a second file carrying a loaded module is refused (EEXIST), naming module and file; kldstat unchanged"
+}
+duplicate_module_body() {
+	lab_scenario kldcrash
+	lab_expect_line 'pvbsd> kldload kld_dep'
+	lab_expect_line 'kld_dep: version 2 loaded'
+	lab_expect_line 'pvbsd> kldload kld_dep_copy'
+	lab_expect_line 'kld: kld_dep_copy.ko: module kld_dep is already loaded, from boot/kernel/kld_dep.ko (id 3); not loading the file'
+	lab_expect_line 'kldload: cannot load kld_dep_copy: File exists'
+	n=$(lab_count 'kld_dep: version 2 loaded')
+	[ "$n" -eq 1 ] || { lab_show_console; atf_fail "kld_dep's MOD_LOAD ran $n times"; }
+	before=$(kldstat_around 'kldload kld_dep_copy' -1)
+	after=$(kldstat_around 'kldload kld_dep_copy' 1)
+	echo "kldstat before: $before"
+	echo "kldstat after:  $after"
+	[ -n "$before" ] && [ "$before" = "$after" ] ||
+	    { lab_show_console; atf_fail "kldstat changed"; }
+	case "$after" in
+	*' kld_dep.ko|') ;;
+	*) atf_fail "kld_dep.ko is not the last file listed: $after" ;;
+	esac
+}
+
+atf_test_case load_failure_unwound
+load_failure_unwound_head() {
+	atf_set descr "a module whose MOD_LOAD fails is unwound: SYSUNINITs, driver, sysctl, memory; counters exactly as before"
+}
+load_failure_unwound_body() {
+	lab_scenario kldcycle
+	grep '^ktest: kld_fail: \|^kld_fail\|^kld: kld_fail' "$CONSOLE"
+	lab_expect_line 'ktest: kld_fail: PASS'
+	# Two loads, each: the SYSINIT took, MOD_LOAD failed, the kernel
+	# detached the driver's device and ran the SYSUNINIT.
+	for l in 'kld_fail: SYSINIT took memory, 4 kmem pages, grant [0-9]+, event channel [0-9]+ and a watch' \
+	    'kld_fail: MOD_LOAD gave back what it took and fails with ENXIO' \
+	    'module kld_fail: MOD_LOAD failed: error 6' \
+	    'kld: kld_fail\.ko: a module failed to load \(error 6\); unloading the file' \
+	    'kld_faildev0: detached' \
+	    'kld_fail: SYSUNINIT gave back its memory, kmem, grant, event channel and watch'; do
+		n=$(lab_count "$l")
+		[ "$n" -eq 2 ] || { lab_show_console; atf_fail "$n lines: $l"; }
+	done
+	n=$(lab_count '.*must not happen')
+	[ "$n" -eq 0 ] || { lab_show_console; atf_fail "$n lines say something ran that must not"; }
+	took=$(grep -n '^kld_fail: SYSINIT took' "$CONSOLE" | tail -n 1 | cut -d: -f1)
+	failed=$(grep -n '^kld_fail: MOD_LOAD gave' "$CONSOLE" | tail -n 1 | cut -d: -f1)
+	detached=$(grep -n '^kld_faildev0: detached' "$CONSOLE" | tail -n 1 | cut -d: -f1)
+	gave=$(grep -n '^kld_fail: SYSUNINIT gave' "$CONSOLE" | tail -n 1 | cut -d: -f1)
+	[ "$took" -lt "$failed" ] && [ "$failed" -lt "$detached" ] &&
+	    [ "$detached" -lt "$gave" ] ||
+	    atf_fail "out of order: took $took, failed $failed, detached $detached, gave back $gave"
+	before=$(sed -n 's/^ktest: kld_fail: before: //p' "$CONSOLE")
+	after=$(sed -n 's/^ktest: kld_fail: after: //p' "$CONSOLE")
+	[ -n "$before" ] && [ -n "$after" ] || atf_fail "no counters printed"
+	strip() {
+		echo "$1" | sed -e 's/[0-9]* free pages, [0-9]* page-table pages, //'
+	}
+	[ "$(strip "$before")" = "$(strip "$after")" ] ||
+	    atf_fail "before: $before; after: $after"
+	lab_expect_end poweroff
+}
+
+atf_test_case module_fault_backtrace
+module_fault_backtrace_head() {
+	atf_set descr "a fault inside a loaded module is reported with the module's function+offset and .ko name"
+}
+module_fault_backtrace_body() {
+	lab_scenario kldcrash
+	lab_expect_line 'pvbsd> kldload crashme'
+	lab_expect_line 'crashme: reading through a NULL pointer'
+	lab_expect_line 'Fatal trap 14: page fault while in kernel mode'
+	lab_expect_line 'fault virtual address	= 0 (read, page not present)'
+	lab_expect_match '#0 0xffffffffc[0-9a-f]{7} at crashme_deref\+0x[0-9a-f]+ \[crashme\.ko\]'
+	lab_expect_match '#1 0xffffffffc[0-9a-f]{7} at crashme_modevent\+0x[0-9a-f]+ \[crashme\.ko\]'
+	# The kernel's frames below keep their plain form.
+	lab_expect_match '#[2-9] 0xffffffff8[0-9a-f]{7} at module_register_init\+0x[0-9a-f]+'
+	lab_expect_line 'panic: page fault'
+	lab_expect_end crash
 }
 
 atf_init_test_cases() {
@@ -207,4 +304,7 @@ atf_init_test_cases() {
 	atf_add_test_case corrupt_files
 	atf_add_test_case kernel_goes_on
 	atf_add_test_case cycle_leaks
+	atf_add_test_case duplicate_module
+	atf_add_test_case load_failure_unwound
+	atf_add_test_case module_fault_backtrace
 }

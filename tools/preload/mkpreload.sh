@@ -10,6 +10,9 @@
 #	boot/loader.conf		the modules to load at boot
 #	boot/kernel/<name>.ko		every module built next to the kernel
 #	boot/ktest/<name>.ko		the in-kernel test modules (ktest(9))
+#	boot/kernel/kld_dep_copy.ko	kld_dep.ko under another name: once
+#					kld_dep is loaded, the kernel linker
+#					refuses it (EEXIST)
 #	boot/corrupt/<fault>.ko		damaged copies of ktest_example.ko,
 #					for the kernel linker's lab tests:
 #	    truncated.ko		the first half of the file
@@ -41,6 +44,10 @@ for dir in kernel ktest; do
 		[ -f "$ko" ] && cp "$ko" "$tmp/boot/$dir/"
 	done
 done
+
+if [ -f "$boot/kernel/kld_dep.ko" ]; then
+	cp "$boot/kernel/kld_dep.ko" "$tmp/boot/kernel/kld_dep_copy.ko"
+fi
 
 src=$boot/kernel/ktest_example.ko
 if [ -f "$src" ]; then

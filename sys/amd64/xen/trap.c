@@ -24,10 +24,11 @@
 
 #include <sys/param.h>
 #include <sys/systm.h>
-#include <sys/ksyms.h>
+#include <sys/linker.h>
 #include <sys/proc.h>
 #include <machine/frame.h>
 #include <machine/hypercall.h>
+#include <machine/pmap.h>
 #include <machine/trap.h>
 #include <machine/xen.h>
 
@@ -128,28 +129,34 @@ trap_init(void)
 
 /*
  * Walk the %rbp chain from 'rbp' and print each return address with its
- * symbol.  Frames must move up the stack and stay within 64 KiB of the
- * start, so a corrupt chain ends the walk instead of faulting again.
+ * symbol, found by the kernel linker: the kernel's own, or a loaded
+ * module's followed by the module's file name in brackets.  Frames must
+ * move up the stack, stay within 64 KiB of the start and above the
+ * hypervisor's hole (thread stacks are in kmem), so a corrupt chain ends
+ * the walk instead of faulting again.
  */
 void	db_backtrace(u_long, u_long);
 
 void
 db_backtrace(u_long rip, u_long rbp)
 {
-	const char *name;
+	const char *file, *name;
 	uintptr_t off;
 	u_long limit, *fp;
 	int depth;
 
 	limit = rbp + 65536;
 	for (depth = 0; depth < 32; depth++) {
-		if (ksyms_lookup_addr(&ksyms_kernel, rip, &name, &off) == 0)
+		if (linker_search_symbol_name(rip, &name, &off, &file) != 0)
+			printf("#%d %#lx\n", depth, rip);
+		else if (file == NULL)
 			printf("#%d %#lx at %s+%#lx\n", depth, rip, name,
 			    (u_long)off);
 		else
-			printf("#%d %#lx\n", depth, rip);
+			printf("#%d %#lx at %s+%#lx [%s]\n", depth, rip, name,
+			    (u_long)off, file);
 		if (rbp == 0 || (rbp & 7) != 0 || rbp >= limit ||
-		    rbp < KERNBASE)
+		    rbp < DMAP_MIN)
 			break;
 		fp = (u_long *)rbp;
 		rip = fp[1];

@@ -24,8 +24,14 @@
  * pmap takes a free page for their table: free pages plus page-table pages
  * must be as before, and the test prints how many tables were added.
  *
- * Needs the preload image (the lab's ramdisk), so it runs only when named:
- * ktest=kld_cycle.
+ * kld_fail loads kld_fail.ko, whose MOD_LOAD fails after its SYSINIT took
+ * resources and its driver attached a device, and checks that the load
+ * fails with the handler's error and that the same counters, and the
+ * count of sysctl oids, are exactly as before (after one uncounted
+ * attempt, for the same reason).
+ *
+ * Both need the preload image (the lab's ramdisk), so they run only when
+ * named: ktest=kld_cycle,kld_fail.
  */
 
 #include <sys/param.h>
@@ -37,6 +43,7 @@
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
+#include <sys/bus.h>
 #include <sys/timetc.h>
 #include <sys/linker.h>
 #include <sys/module.h>
@@ -58,6 +65,7 @@ struct kld_counts {
 	u_long	grants;
 	u_int	ports;
 	u_long	watches;
+	u_int	oids;			/* in the sysctl tree */
 	int	ntypes;
 	struct malloc_type *type[KLD_NTYPES];
 	u_long	inuse[KLD_NTYPES];
@@ -83,15 +91,29 @@ kld_count(struct kld_counts *c)
 	c->grants = gnttab_stats.gs_inuse;
 	c->ports = evtchn_nbound();
 	c->watches = xs_stats.xs_watches;
+	c->oids = sysctl_noids;
 }
 
 static void
-kld_print(const char *when, const struct kld_counts *c)
+kld_print(const char *test, const char *when, const struct kld_counts *c)
 {
-	printf("ktest: kld_cycle: %s: malloc %lu in use, %lu free pages, "
+	printf("ktest: %s: %s: malloc %lu in use, %lu free pages, "
 	    "%lu page-table pages, kmem %lu pages, modules %lu pages, "
-	    "%lu grants, %u ports, %lu watches\n", when, c->malloc, c->free,
-	    c->ptable, c->kva, c->kmod, c->grants, c->ports, c->watches);
+	    "%lu grants, %u ports, %lu watches, %u oids\n", test, when,
+	    c->malloc, c->free, c->ptable, c->kva, c->kmod, c->grants,
+	    c->ports, c->watches, c->oids);
+}
+
+/* Every counter as before; free pages may have become page tables. */
+static bool
+kld_same_counts(const struct kld_counts *a, const struct kld_counts *b)
+{
+	return (b->malloc == a->malloc &&
+	    b->free + b->ptable == a->free + a->ptable &&
+	    b->ptable >= a->ptable && b->kva == a->kva &&
+	    b->kmod == a->kmod && b->grants == a->grants &&
+	    b->ports == a->ports && b->watches == a->watches &&
+	    b->oids == a->oids);
 }
 
 /* Every type's count as before; a type gone from the list counts 0. */
@@ -122,24 +144,31 @@ kld_sysctl_out(const char *name, const char *value, void *arg)
 	kld_oids_seen++;
 }
 
-/* Nothing of kld_res is left: file, modules, sysctl node. */
+/* Nothing of module 'name' (driver 'drv') is left: file, modules, node. */
 static int
-kld_gone(void)
+kld_gone(const char *name, const char *drv)
 {
+	char buf[64];
 	bool file;
 
+	snprintf(buf, sizeof(buf), "%s.ko", name);
 	mtx_lock(&kld_mtx);
-	file = linker_find_file("kld_res.ko") != NULL;
+	file = linker_find_file(buf) != NULL;
 	mtx_unlock(&kld_mtx);
-	if (file || module_lookup("kld_res") != NULL ||
-	    module_lookup("root/kld_resdev") != NULL) {
-		ktest_fail("kld_res is still there after kldunload");
+	snprintf(buf, sizeof(buf), "root/%s", drv);
+	if (file || module_lookup(name) != NULL || module_lookup(buf) != NULL) {
+		ktest_fail("%s is still there after it went", name);
 		return (EBUSY);
 	}
+	if (device_find_child(root_bus, drv, -1) != NULL) {
+		ktest_fail("device %s is still on the root bus", drv);
+		return (EBUSY);
+	}
+	snprintf(buf, sizeof(buf), "kern.%s", name);
 	kld_oids_seen = 0;
-	(void)sysctl_query("kern.kld_res", kld_sysctl_out, NULL);
+	(void)sysctl_query(buf, kld_sysctl_out, NULL);
 	if (kld_oids_seen != 0) {
-		ktest_fail("kern.kld_res is still in the sysctl tree");
+		ktest_fail("%s is still in the sysctl tree", buf);
 		return (EBUSY);
 	}
 	return (0);
@@ -192,7 +221,7 @@ kld_cycle_once(uint64_t *loadns, uint64_t *unloadns,
 	t2 = nanouptime_ns();
 	*loadns += t1 - t0;
 	*unloadns += t2 - t1;
-	return (kld_gone());
+	return (kld_gone("kld_res", "kld_resdev"));
 }
 
 KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
@@ -212,9 +241,9 @@ KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
 		    i == 0 ? &loaded : NULL)) != 0)
 			return (error);
 	kld_count(&after);
-	kld_print("before", &before);
-	kld_print("loaded", &loaded);
-	kld_print("after", &after);
+	kld_print("kld_cycle", "before", &before);
+	kld_print("kld_cycle", "loaded", &loaded);
+	kld_print("kld_cycle", "after", &after);
 	printf("ktest: kld_cycle: %d cycles of kld_res.ko, load %lu us, "
 	    "unload %lu us on average\n", KLD_CYCLES,
 	    (u_long)(loadns / KLD_CYCLES / 1000),
@@ -227,16 +256,53 @@ KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
 	if (loaded.grants != before.grants + 1 ||
 	    loaded.ports != before.ports + 1 ||
 	    loaded.watches != before.watches + 1 ||
+	    loaded.oids != before.oids + 3 ||
 	    loaded.malloc <= before.malloc || loaded.kmod <= before.kmod) {
 		ktest_fail("kld_res did not hold its resources while loaded");
 		return (EINVAL);
 	}
-	if (after.malloc != before.malloc ||
-	    after.free + after.ptable != before.free + before.ptable ||
-	    after.ptable < before.ptable || after.kva != before.kva ||
-	    after.kmod != before.kmod || after.grants != before.grants ||
-	    after.ports != before.ports || after.watches != before.watches) {
+	if (!kld_same_counts(&before, &after)) {
 		ktest_fail("counters differ after %d cycles", KLD_CYCLES);
+		return (EINVAL);
+	}
+	if (!kld_same_types(&before, &after))
+		return (EINVAL);
+	return (0);
+}
+
+/*
+ * kld_fail.ko's MOD_LOAD fails after its driver has attached a device and
+ * a SYSINIT has taken memory, kmem pages, a grant, an event channel and a
+ * watch (see sys/modules/kld_fail): the load must fail with the handler's
+ * error and leave every counter exactly as it was.  The first attempt is
+ * not counted, for what stays after a first load by design (kld_cycle).
+ */
+KTEST(kld_fail, "a module whose MOD_LOAD fails is unwound completely",
+    KTEST_EXPLICIT)
+{
+	static struct kld_counts before, after;
+	struct linker_file *lf;
+	int error, i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			kld_count(&before);
+		error = linker_load_file("kld_fail", true, &lf);
+		if (error != ENXIO) {
+			ktest_fail("kldload kld_fail: error %d, not ENXIO (%d)",
+			    error, ENXIO);
+			if (error == 0)
+				(void)linker_unload_file(lf);
+			return (EINVAL);
+		}
+		if ((error = kld_gone("kld_fail", "kld_faildev")) != 0)
+			return (error);
+	}
+	kld_count(&after);
+	kld_print("kld_fail", "before", &before);
+	kld_print("kld_fail", "after", &after);
+	if (!kld_same_counts(&before, &after)) {
+		ktest_fail("counters differ after a failed load");
 		return (EINVAL);
 	}
 	if (!kld_same_types(&before, &after))
