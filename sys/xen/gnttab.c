@@ -554,6 +554,23 @@ gnttab_init(void *arg)
 }
 SYSINIT(gnttab, SI_SUB_XEN, SI_ORDER_FIRST, gnttab_init, NULL);
 
+/* Xen's view of our table now: frames set up and the most it allows. */
+int
+gnttab_query_size(u_int *nframesp, u_int *maxp)
+{
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	long rv;
+
+	rv = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1);
+	if (rv != 0)
+		return (xen_errno(rv));
+	if (q.status != GNTST_okay)
+		return (EINVAL);
+	*nframesp = q.nr_frames;
+	*maxp = q.max_nr_frames;
+	return (0);
+}
+
 #include <sys/sysctl.h>
 
 /* sysctl: hw.xen.gnttab. */

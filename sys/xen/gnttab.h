@@ -68,6 +68,7 @@ const volatile grant_entry_v1_t *gnttab_entry(grant_ref_t);
 void	gnttab_request_free_callback(struct gnttab_free_callback *,
 	    gnttab_free_callback_t *, void *, u_int);
 void	gnttab_cancel_free_callback(struct gnttab_free_callback *);
+int	gnttab_query_size(u_int *, u_int *);
 
 /* The free list, shared with the host tests (gnttab_freelist.c). */
 #define	GNTTAB_NR_RESERVED	8	/* refs 0-7: the toolstack's */

@@ -28,11 +28,37 @@ basic_body() {
 
 atf_test_case transaction
 transaction_head() {
-	atf_set descr "a transaction commits both of its writes"
+	atf_set descr "a transaction commits both of its writes; an aborted one's write is not there"
 }
 transaction_body() {
 	lab_scenario xenstore
 	lab_expect_line 'ktest: xenstore_transaction: PASS'
+}
+
+atf_test_case transaction_isolation
+transaction_isolation_head() {
+	atf_set descr "dom0 changes a node a transaction read: the commit fails with EAGAIN, the retry commits"
+}
+transaction_isolation_body() {
+	lab_scenario xenstore
+	lab_expect_line 'ktest: xenstore_tx_dom0: transaction read tx-x = guest-0; waiting for dom0 to change it'
+	lab_expect_line "ktest: xenstore_tx_dom0: commit after dom0's write: EAGAIN"
+	lab_expect_line 'ktest: xenstore_tx_dom0: the retry read tx-x = dom0-changed'
+	lab_expect_line 'ktest: xenstore_tx_dom0: retry: committed'
+	lab_expect_line 'ktest: xenstore_tx_dom0: PASS'
+	v=$(sed -n 's/^tx_committed //p' "$SCEN_DIR/results")
+	[ "$v" = "dom0-changed" ] || atf_fail "dom0 read tx-y = '$v'"
+}
+
+atf_test_case transaction_abort
+transaction_abort_head() {
+	atf_set descr "an aborted transaction's write is visible neither to the guest nor to dom0"
+}
+transaction_abort_body() {
+	lab_scenario xenstore
+	lab_expect_line "ktest: xenstore_tx_dom0: aborted transaction's write is not there"
+	v=$(sed -n 's/^tx_aborted //p' "$SCEN_DIR/results")
+	[ "$v" = "absent" ] || atf_fail "dom0 finds tx-z: '$v'"
 }
 
 atf_test_case guest_to_dom0
@@ -60,6 +86,8 @@ atf_init_test_cases() {
 	atf_add_test_case connect
 	atf_add_test_case basic
 	atf_add_test_case transaction
+	atf_add_test_case transaction_isolation
+	atf_add_test_case transaction_abort
 	atf_add_test_case guest_to_dom0
 	atf_add_test_case dom0_to_guest
 }

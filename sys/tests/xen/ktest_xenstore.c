@@ -6,9 +6,9 @@
 
 /*
  * In-kernel tests of the xenstore client against the real xenstored in
- * the lab's dom0.  xenstore_dom0 needs dom0's help (a lab scenario writes
- * a value it waits for and reads back the one it writes), so it runs only
- * when named.
+ * the lab's dom0.  xenstore_dom0 and xenstore_tx_dom0 need dom0's help (a
+ * lab scenario writes the values they wait for and reads back the ones
+ * they write), so they run only when named.
  */
 
 #include <sys/param.h>
@@ -132,7 +132,155 @@ KTEST(xenstore_transaction, "a transaction commits atomically", 0)
 	free(b, M_XENSTORE);
 	(void)xs_rm(0, KT_DIR, "tx-a");
 	(void)xs_rm(0, KT_DIR, "tx-b");
-	return (error);
+	if (error != 0)
+		return (error);
+
+	/* An aborted transaction's write is seen by no one. */
+	if ((error = xs_transaction_start(&tx)) != 0) {
+		ktest_fail("start: %d", error);
+		return (error);
+	}
+	if ((error = xs_write(tx, KT_DIR, "tx-c", "3")) != 0) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("write in transaction: %d", error);
+		return (error);
+	}
+	if ((error = xs_transaction_end(tx, true)) != 0) {
+		ktest_fail("abort: %d", error);
+		return (error);
+	}
+	if ((error = xs_read(0, KT_DIR, "tx-c", &a, NULL)) != ENOENT) {
+		if (error == 0)
+			free(a, M_XENSTORE);
+		ktest_fail("an aborted write reads back: %d, not ENOENT",
+		    error);
+		return (EINVAL);
+	}
+	return (0);
+}
+
+/*
+ * Isolation, with dom0's help: a transaction reads tx-x, dom0 changes
+ * tx-x (the scenario waits for our line and runs xenstore-write), and the
+ * commit must fail with EAGAIN, its write lost; the retry reads dom0's
+ * value and commits.  Then a transaction that is aborted: its write is
+ * not there, for us or (the scenario checks) for dom0.
+ */
+static bool
+kt_read_is(xs_tx_t tx, const char *node, const char *want, int *errorp)
+{
+	char *val;
+	bool same;
+
+	if ((*errorp = xs_read(tx, KT_DIR, node, &val, NULL)) != 0)
+		return (false);
+	same = strcmp(val, want) == 0;
+	free(val, M_XENSTORE);
+	return (same);
+}
+
+KTEST(xenstore_tx_dom0, "a transaction whose read dom0 overwrites fails "
+    "with EAGAIN; the retry commits; abort", KTEST_EXPLICIT)
+{
+	static int kt_poll;
+	xs_tx_t tx;
+	char *val;
+	int error, i;
+
+	(void)xs_rm(0, KT_DIR, "tx-y");
+	(void)xs_rm(0, KT_DIR, "tx-z");
+	if ((error = xs_write(0, KT_DIR, "tx-x", "guest-0")) != 0) {
+		ktest_fail("write tx-x: %d", error);
+		return (error);
+	}
+	if ((error = xs_transaction_start(&tx)) != 0) {
+		ktest_fail("start: %d", error);
+		return (error);
+	}
+	if (!kt_read_is(tx, "tx-x", "guest-0", &error)) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("read tx-x in the transaction: %d", error);
+		return (error != 0 ? error : EINVAL);
+	}
+	if ((error = xs_write(tx, KT_DIR, "tx-y", "first-try")) != 0) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("write tx-y in the transaction: %d", error);
+		return (error);
+	}
+	printf("ktest: xenstore_tx_dom0: transaction read tx-x = guest-0; "
+	    "waiting for dom0 to change it\n");
+	/* dom0's write, seen outside the transaction. */
+	for (i = 0; i < 60 * 20; i++) {
+		if (!kt_read_is(0, "tx-x", "guest-0", &error) && error == 0)
+			break;
+		(void)tsleep(&kt_poll, 0, "ktpoll", hz / 20);
+	}
+	if (i == 60 * 20) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("dom0 did not change tx-x within 60 s");
+		return (ETIMEDOUT);
+	}
+	error = xs_transaction_end(tx, false);
+	printf("ktest: xenstore_tx_dom0: commit after dom0's write: %s\n",
+	    error == EAGAIN ? "EAGAIN" : error == 0 ? "committed" : "error");
+	if (error != EAGAIN) {
+		ktest_fail("commit after dom0's write: %d, not EAGAIN (%d)",
+		    error, EAGAIN);
+		return (EINVAL);
+	}
+	if ((error = xs_read(0, KT_DIR, "tx-y", &val, NULL)) != ENOENT) {
+		if (error == 0)
+			free(val, M_XENSTORE);
+		ktest_fail("the failed transaction's write reads back: %d",
+		    error);
+		return (EINVAL);
+	}
+
+	/* The retry sees dom0's value and commits. */
+	if ((error = xs_transaction_start(&tx)) != 0) {
+		ktest_fail("start: %d", error);
+		return (error);
+	}
+	if ((error = xs_read(tx, KT_DIR, "tx-x", &val, NULL)) != 0) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("read tx-x in the retry: %d", error);
+		return (error);
+	}
+	error = xs_write(tx, KT_DIR, "tx-y", val);
+	printf("ktest: xenstore_tx_dom0: the retry read tx-x = %s\n", val);
+	free(val, M_XENSTORE);
+	if (error != 0) {
+		(void)xs_transaction_end(tx, true);
+		ktest_fail("write tx-y in the retry: %d", error);
+		return (error);
+	}
+	error = xs_transaction_end(tx, false);
+	printf("ktest: xenstore_tx_dom0: retry: %s\n", error == 0 ?
+	    "committed" : "failed");
+	if (error != 0) {
+		ktest_fail("retry commit: %d", error);
+		return (error);
+	}
+
+	/* Abort: the write is not there. */
+	if ((error = xs_transaction_start(&tx)) != 0) {
+		ktest_fail("start: %d", error);
+		return (error);
+	}
+	if ((error = xs_write(tx, KT_DIR, "tx-z", "aborted")) != 0 ||
+	    (error = xs_transaction_end(tx, true)) != 0) {
+		ktest_fail("write and abort: %d", error);
+		return (error);
+	}
+	if ((error = xs_read(0, KT_DIR, "tx-z", &val, NULL)) != ENOENT) {
+		if (error == 0)
+			free(val, M_XENSTORE);
+		ktest_fail("the aborted write reads back: %d", error);
+		return (EINVAL);
+	}
+	printf("ktest: xenstore_tx_dom0: aborted transaction's write is not "
+	    "there\n");
+	return (0);
 }
 
 /* The dom0 exchange: dom0 writes from-dom0, we answer in from-guest. */
