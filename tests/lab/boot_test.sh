@@ -81,7 +81,27 @@ breakpoint_body() {
 	lab_expect_end crash
 }
 
+atf_test_case lab_run
+lab_run_head() {
+	atf_set descr "the lab run that holds every scenario exited 0, and every scenario ran and ended as expected"
+}
+lab_run_body() {
+	lab_setup
+	rc=$(cat "$LAB_OUT/exit" 2>/dev/null)
+	if [ "$rc" != 0 ]; then
+		tail -n 40 "$LAB_OUT/lab.log"
+		atf_fail "the lab exited ${rc:-(no status)}; see $LAB_OUT/lab.log"
+	fi
+	for s in "$SRCTOP"/tests/lab/scenarios/*.sh; do
+		s=$(basename "$s" .sh)
+		code=$(cat "$LAB_OUT/$s/code" 2>/dev/null)
+		[ "$code" = 0 ] ||
+		    atf_fail "scenario $s: lab status ${code:-missing}"
+	done
+}
+
 atf_init_test_cases() {
+	atf_add_test_case lab_run
 	atf_add_test_case banner
 	atf_add_test_case start_info
 	atf_add_test_case cmdline
