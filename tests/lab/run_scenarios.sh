@@ -43,7 +43,9 @@ if [ -f "$preload" ]; then
 else
 	set -- -r "" "$@"
 fi
-"$SRCTOP/tools/lab/lab" -k "$kernel" -o "$out" -t 60 "$@" \
+# 120 s for each scenario: on a loaded machine, QEMU's emulation takes a
+# minute for what takes seconds when it is idle (most need far less).
+"$SRCTOP/tools/lab/lab" -k "$kernel" -o "$out" -t 120 "$@" \
     >"$out/lab.log" 2>&1
 echo $? >"$out/exit"
 echo "$want" >"$out/stamp"

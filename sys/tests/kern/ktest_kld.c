@@ -240,7 +240,7 @@ KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
 		if ((error = kld_cycle_once(&loadns, &unloadns,
 		    i == 0 ? &loaded : NULL)) != 0)
 			return (error);
-	kld_count(&after);
+	kld_settle(&after);
 	kld_print("kld_cycle", "before", &before);
 	kld_print("kld_cycle", "loaded", &loaded);
 	kld_print("kld_cycle", "after", &after);
@@ -285,10 +285,10 @@ KTEST(kld_fail, "a module whose MOD_LOAD fails is unwound completely",
 	struct linker_file *lf;
 	int error, i;
 
-	kld_count(&first);
+	kld_settle(&first);
 	for (i = 0; i < 2; i++) {
 		if (i == 1) {
-			kld_count(&before);
+			kld_settle(&before);
 			/*
 			 * What the first load may leave by design is memory;
 			 * no grant, port, watch, oid or module page.
@@ -316,7 +316,7 @@ KTEST(kld_fail, "a module whose MOD_LOAD fails is unwound completely",
 		if ((error = kld_gone("kld_fail", "kld_faildev")) != 0)
 			return (error);
 	}
-	kld_count(&after);
+	kld_settle(&after);
 	kld_print("kld_fail", "before", &before);
 	kld_print("kld_fail", "after", &after);
 	if (!kld_same_counts(&before, &after)) {
