@@ -6,7 +6,7 @@
 
 /*
  * A module whose MOD_LOAD handler fails, for the kernel linker's unwind
- * test (the kld_fail in-kernel test, sys/kern/subr_ktests_kld.c, loads it
+ * test (the kld_fail in-kernel test, sys/tests/kern/ktest_kld.c, loads it
  * and compares the kernel's counters before and after).  Both sides of
  * the contract are exercised:
  *

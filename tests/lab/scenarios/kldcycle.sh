@@ -2,4 +2,4 @@
 # loaded and unloaded 100 times (ktest=kld_cycle), then kld_fail.ko, whose
 # MOD_LOAD fails, loaded twice (ktest=kld_fail); counters compared.
 lab_create kldcycle 'extra="ktest=kld_cycle,kld_fail"'
-lab_wait_end kldcycle 60
+lab_wait_end kldcycle 110
