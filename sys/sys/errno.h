@@ -31,6 +31,7 @@
 #define	EINVAL		22
 #define	ENFILE		23
 #define	ENOSPC		28
+#define	EPIPE		32
 #define	EROFS		30
 #define	ERANGE		34
 #define	EAGAIN		35
