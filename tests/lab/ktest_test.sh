@@ -31,6 +31,13 @@ ktest_case evtchn_loopback "a loopback event channel pair counts every notificat
 ktest_case gnttab_exhaust "grants to dom0 grow the table to its maximum, then all are revoked"
 ktest_case gnttab_reserve "100 reserved references are all claimed while another consumer exhausts the table"
 ktest_case gnttab_buffer "a buffer spanning pages gets one reference per page, each with its page's frame"
+ktest_case taskq_event "a task enqueued from a callout runs once in the queue's own thread"
+ktest_case taskq_drain "drain waits for a task that sleeps 100 ms; cancel, priorities, timeout tasks"
+ktest_case taskq_free "freeing a queue runs its queued tasks, refuses more and reaps the thread"
+ktest_case sx_shared "two readers hold an sx lock at once"
+ktest_case sx_exclusive "writers sleeping under an sx lock exclude each other and readers"
+ktest_case sx_fair "a writer is not starved by overlapping readers, nor readers by it"
+ktest_case sx_try "sx try, upgrade and downgrade"
 
 atf_test_case gnttab_max_frames
 gnttab_max_frames_head() {
@@ -112,6 +119,10 @@ atf_init_test_cases() {
 	atf_add_test_case gnttab_reserve
 	atf_add_test_case gnttab_buffer
 	atf_add_test_case gnttab_max_frames
+	for t in taskq_event taskq_drain taskq_free sx_shared sx_exclusive \
+	    sx_fair sx_try; do
+		atf_add_test_case $t
+	done
 	atf_add_test_case callout_vs_dom0
 	atf_add_test_case all_passed
 	atf_add_test_case pmap_boot
