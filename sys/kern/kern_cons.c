@@ -70,6 +70,35 @@ cn_output(const char *buf, size_t len)
 		cn_dev->cn_write(buf + start, len - start);
 }
 
+SET_DECLARE(cons_set, struct consdev);
+
+/*
+ * Early in the MD entry: the console devices of cons_set (CONSOLE_DRIVER)
+ * each probe; the one with the highest priority is set up and attached.
+ * With none there, output stays in the early buffer.
+ */
+void
+cninit(void)
+{
+	struct consdev **cpp, *cp, *best;
+
+	best = NULL;
+	SET_FOREACH(cpp, cons_set) {
+		cp = *cpp;
+		cp->cn_pri = CN_DEAD;
+		if (cp->cn_probe != NULL)
+			cp->cn_probe(cp);
+		if (cp->cn_pri != CN_DEAD &&
+		    (best == NULL || cp->cn_pri > best->cn_pri))
+			best = cp;
+	}
+	if (best == NULL)
+		return;
+	if (best->cn_init != NULL)
+		best->cn_init(best);
+	cnattach(best);
+}
+
 void
 cnattach(struct consdev *cn)
 {

@@ -79,6 +79,7 @@
 #include <sys/linker.h>
 #include <sys/module.h>
 #include <sys/preload.h>
+#include <machine/md_var.h>
 
 static MALLOC_DEFINE(M_KLD, "kld", "kernel linker files");
 
@@ -91,7 +92,6 @@ static TAILQ_HEAD(, linker_file) linker_files =
 
 SET_DECLARE(modmetadata_set, struct mod_metadata);
 
-extern char _begin[], _end[];
 
 /* The kernel's own version, for MODULE_DEPEND(foo, kernel, 1, 1, 1). */
 MODULE_VERSION(kernel, 1);

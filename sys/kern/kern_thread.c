@@ -32,6 +32,7 @@
 #include <sys/malloc.h>
 #include <sys/proc.h>
 #include <machine/cpufunc.h>
+#include <machine/md_var.h>
 
 MALLOC_DEFINE(M_THREAD, "thread", "kernel threads");
 
@@ -54,7 +55,6 @@ bool sched_need_resched;
 u_long sched_switches;
 u_long sched_preemptions;
 
-extern char boot_stack[];
 
 void
 sched_add(struct thread *td)

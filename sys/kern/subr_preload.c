@@ -51,8 +51,7 @@
 #include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/stdarg.h>
-#include <machine/pmap.h>
-#include <machine/xen.h>
+#include <machine/md_var.h>
 #else
 #include <sys/types.h>
 #include <errno.h>
@@ -525,27 +524,21 @@ struct preload_image preload_kernel;
 static void
 preload_init(void *arg)
 {
-	const start_info_t *si = &xen_start_info;
-	const void *base;
 	int error;
 
-	if (si->mod_len == 0 || si->mod_start == 0) {
+	/* Where the machine put it (<machine/md_var.h>). */
+	if (preload_addr == NULL || preload_size == 0) {
 		printf("preload: no preload image\n");
 		return;
 	}
-	/* A pfn, or an address in the bootstrap area; both stay ours. */
-	if ((si->flags & SIF_MOD_START_PFN) != 0)
-		base = (const void *)PHYS_TO_DMAP(ptoa(si->mod_start));
-	else
-		base = (const void *)si->mod_start;
-	error = preload_parse(&preload_kernel, base, si->mod_len);
+	error = preload_parse(&preload_kernel, preload_addr, preload_size);
 	if (error != 0) {
-		printf("preload: image of %lu bytes refused: %s\n",
-		    si->mod_len, preload_kernel.pi_errmsg);
+		printf("preload: image of %zu bytes refused: %s\n",
+		    preload_size, preload_kernel.pi_errmsg);
 		return;
 	}
-	printf("preload: %zu entries in a cpio image of %lu bytes\n",
-	    preload_kernel.pi_nfiles, si->mod_len);
+	printf("preload: %zu entries in a cpio image of %zu bytes\n",
+	    preload_kernel.pi_nfiles, preload_size);
 }
 SYSINIT(preload, SI_SUB_KLD, SI_ORDER_FIRST, preload_init, NULL);
 #endif /* _KERNEL */

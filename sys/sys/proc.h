@@ -52,6 +52,7 @@ struct thread {
 extern struct thread *curthread;
 extern struct thread thread0;
 extern u_long sched_switches;
+extern bool sched_need_resched;	/* switch at the next chance */
 #ifdef MALLOC_DECLARE
 MALLOC_DECLARE(M_THREAD);
 #endif

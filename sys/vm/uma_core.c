@@ -25,6 +25,7 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <machine/cpufunc.h>
+#include <machine/md_var.h>
 #include <machine/pmap.h>
 #include <vm/uma.h>
 #include <vm/vm_page.h>
@@ -115,7 +116,7 @@ zone_slab(void *p)
 	vm_offset_t va = (vm_offset_t)p;
 	vm_page_t m;
 
-	if (va < DMAP_MIN || va >= DMAP_MIN + ptoa(xen_npages))
+	if (va < DMAP_MIN || va >= DMAP_MIN + ptoa(physmem))
 		return (NULL);
 	m = PHYS_TO_VM_PAGE(DMAP_TO_PHYS(va));
 	if (m == NULL || m->state != VM_PAGE_ALLOCATED || m->mbucket == 0 ||

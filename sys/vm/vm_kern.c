@@ -22,8 +22,8 @@
 #include <sys/systm.h>
 #include <sys/malloc.h>
 #include <machine/cpufunc.h>
+#include <machine/md_var.h>
 #include <machine/pmap.h>
-#include <machine/xen.h>
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 
@@ -246,12 +246,12 @@ kmem_free(vm_offset_t va, vm_size_t size)
  * -mcmodel=kernel code can reach the kernel and the kernel it): mapped
  * read, write and execute, for the kernel linker to fill and then protect
  * part by part (pmap_protect only takes rights away).  0 when memory is
- * short, or if Xen's bootstrap area reaches into the arena.
+ * short, or if the domain builder's mappings reach into the arena.
  */
 vm_offset_t
 kmem_malloc_kmod(vm_size_t size, int flags)
 {
-	if (xen_boot_end > KMOD_MIN)
+	if (boot_mapped_end > KMOD_MIN)
 		return (0);
 	return (kmem_arena_malloc(&kmod_arena, size, flags,
 	    VM_PROT_RW | VM_PROT_EXECUTE));

@@ -41,6 +41,7 @@
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
 #include <machine/hypercall.h>
+#include <machine/trap.h>
 #include <machine/xen.h>
 #include <xen/xen_evtchn.h>
 
@@ -61,8 +62,7 @@ static struct evtchn_port *evtchn_dir[EVTCHN_NPORTS / EVTCHN_BPW];
 static u_int evtchn_resume_word, evtchn_resume_bit, evtchn_nports_bound;
 u_long evtchn_upcalls, evtchn_spurious;
 
-void	evtchn_upcall(struct trapframe *);
-extern void (*trap_upcall_hook)(struct trapframe *);
+static void	evtchn_upcall(struct trapframe *);
 
 static volatile u_long *
 evtchn_pending_word(u_int w)
@@ -121,12 +121,36 @@ evtchn_unmask(evtchn_port_t port)
 	}
 }
 
+/* Signal the other end of 'port'.  Usable from the first instruction. */
 void
 evtchn_notify(evtchn_port_t port)
 {
 	struct evtchn_send send = { .port = port };
 
 	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+}
+
+/*
+ * Wait, blocked in Xen, until 'port' is pending or Xen system time reaches
+ * 'deadline' (ns).  The pending bit is cleared first so that an old
+ * notification does not end the wait at once; callers re-check their
+ * condition afterwards.  For paths that cannot take the upcall (the early
+ * console, events masked); usable from the first instruction.
+ */
+int
+evtchn_poll(evtchn_port_t port, uint64_t deadline)
+{
+	struct sched_poll poll;
+	evtchn_port_t ports[1] = { port };
+
+	if (port >= EVTCHN_NPORTS)
+		return (EINVAL);
+	atomic_testandclear_long(evtchn_pending_word(port / EVTCHN_BPW),
+	    port % EVTCHN_BPW);
+	set_xen_guest_handle(poll.ports, ports);
+	poll.nr_ports = 1;
+	poll.timeout = deadline;
+	return (xen_errno(HYPERVISOR_sched_op(SCHEDOP_poll, &poll)));
 }
 
 /*
@@ -280,7 +304,7 @@ evtchn_nbound(void)
  * per step, always the next pending one at or after the resume point
  * (word, bit), wrapping around, so ports are served round-robin.
  */
-void
+static void
 evtchn_upcall(struct trapframe *tf)
 {
 	volatile struct vcpu_info *v = &HYPERVISOR_shared_info->vcpu_info[0];

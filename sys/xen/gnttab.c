@@ -69,12 +69,6 @@ gnttab_sync_stats(void)
 	gnttab_stats.gs_reserved = gnttab_fl.gf_nreserved;
 }
 
-static __inline long
-HYPERVISOR_grant_table_op(u_int cmd, void *arg, u_int count)
-{
-	return (_hypercall3(20, cmd, arg, count));
-}
-
 /* Ask Xen for nframes table frames and map the new ones.  Lock held. */
 static int
 gnttab_map_frames(u_int nframes)

@@ -27,6 +27,7 @@ void	evtchn_unbind(evtchn_port_t);
 void	evtchn_mask(evtchn_port_t);
 void	evtchn_unmask(evtchn_port_t);
 void	evtchn_notify(evtchn_port_t);
+int	evtchn_poll(evtchn_port_t, uint64_t);
 u_long	evtchn_count(evtchn_port_t);
 u_int	evtchn_nbound(void);
 

@@ -11,8 +11,9 @@
  * bytes; calling stub N makes hypercall N.  Arguments go in %rdi, %rsi,
  * %rdx, %r10 and %r8, the result comes back in %rax (negative: a Linux-
  * numbered errno), and the argument registers are clobbered, so each one is
- * an in/out operand below.  iret (23) is never called this way: it does not
- * return (see exception.S).
+ * an in/out operand below.  The numbers are Xen's (__HYPERVISOR_* in
+ * <xen/xen.h>).  iret is never called this way: it does not return (see
+ * exception.S).
  */
 #ifndef _MACHINE_HYPERCALL_H_
 #define	_MACHINE_HYPERCALL_H_
@@ -26,6 +27,7 @@
 #include <xen/vcpu.h>
 #include <xen/memory.h>
 #include <xen/callback.h>
+#include <xen/grant_table.h>
 
 extern char hypercall_page[];
 
@@ -102,86 +104,92 @@ static __inline long
 HYPERVISOR_mmu_update(mmu_update_t *req, u_int count, u_int *done,
     domid_t dom)
 {
-	return (_hypercall4(1, req, count, done, dom));
+	return (_hypercall4(__HYPERVISOR_mmu_update, req, count, done, dom));
 }
 
 static __inline long
 HYPERVISOR_mmuext_op(struct mmuext_op *op, u_int count, u_int *done,
     domid_t dom)
 {
-	return (_hypercall4(26, op, count, done, dom));
+	return (_hypercall4(__HYPERVISOR_mmuext_op, op, count, done, dom));
 }
 
 static __inline long
 HYPERVISOR_multicall(multicall_entry_t *calls, u_int count)
 {
-	return (_hypercall2(13, calls, count));
+	return (_hypercall2(__HYPERVISOR_multicall, calls, count));
 }
 
 static __inline long
 HYPERVISOR_set_trap_table(const trap_info_t *table)
 {
-	return (_hypercall1(0, table));
+	return (_hypercall1(__HYPERVISOR_set_trap_table, table));
 }
 
 static __inline long
 HYPERVISOR_stack_switch(u_long ss, u_long sp)
 {
-	return (_hypercall2(3, ss, sp));
+	return (_hypercall2(__HYPERVISOR_stack_switch, ss, sp));
 }
 
 static __inline long
 HYPERVISOR_fpu_taskswitch(int set)
 {
-	return (_hypercall1(5, set));
+	return (_hypercall1(__HYPERVISOR_fpu_taskswitch, set));
 }
 
 static __inline long
 HYPERVISOR_sched_op(int cmd, void *arg)
 {
-	return (_hypercall2(29, cmd, arg));
+	return (_hypercall2(__HYPERVISOR_sched_op, cmd, arg));
 }
 
 static __inline long
 HYPERVISOR_event_channel_op(int cmd, void *arg)
 {
-	return (_hypercall2(32, cmd, arg));
+	return (_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg));
 }
 
 static __inline long
 HYPERVISOR_xen_version(int cmd, void *arg)
 {
-	return (_hypercall2(17, cmd, arg));
+	return (_hypercall2(__HYPERVISOR_xen_version, cmd, arg));
 }
 
 static __inline long
 HYPERVISOR_update_va_mapping(u_long va, uint64_t pte, u_long flags)
 {
-	return (_hypercall3(14, va, pte, flags));
+	return (_hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags));
 }
 
 static __inline long
 HYPERVISOR_vcpu_op(int cmd, int vcpu, void *arg)
 {
-	return (_hypercall3(24, cmd, vcpu, arg));
+	return (_hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg));
 }
 
 static __inline long
 HYPERVISOR_memory_op(int cmd, void *arg)
 {
-	return (_hypercall2(12, cmd, arg));
+	return (_hypercall2(__HYPERVISOR_memory_op, cmd, arg));
 }
 
 static __inline long
 HYPERVISOR_vm_assist(u_int cmd, u_int type)
 {
-	return (_hypercall2(21, cmd, type));
+	return (_hypercall2(__HYPERVISOR_vm_assist, cmd, type));
 }
 
 static __inline long
 HYPERVISOR_callback_op(int cmd, void *arg)
 {
-	return (_hypercall2(30, cmd, arg));
+	return (_hypercall2(__HYPERVISOR_callback_op, cmd, arg));
+}
+
+static __inline long
+HYPERVISOR_grant_table_op(u_int cmd, void *arg, u_int count)
+{
+	return (_hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count));
 }
 
 /*

@@ -42,6 +42,16 @@ struct trapframe;
 
 void	trap(struct trapframe *);
 void	trap_init(void);
+
+/* Hooks filled in by the subsystems that take these traps (trap.c). */
+extern void	(*trap_upcall_hook)(struct trapframe *);	/* evtchn */
+extern int	(*trap_dna_hook)(struct trapframe *);		/* fpu */
+
+/* The entry points Xen's trap table names (exception.S). */
+extern char Xdiv[], Xdbg[], Xbpt[], Xofl[], Xbnd[], Xill[], Xdna[];
+extern char Xdblfault[], Xfpusegm[], Xtss[], Xmissing[], Xstk[], Xprot[];
+extern char Xpage[], Xfpu[], Xalign[], Xmchk[], Xxmm[];
+extern char Xnmi[], Xupcall[], Xfailsafe[];
 #endif
 
 #endif /* !_MACHINE_TRAP_H_ */

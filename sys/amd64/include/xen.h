@@ -40,10 +40,9 @@ xen_mfn_to_bootva(u_long mfn)
 	return ((void *)(KERNBASE + (xen_m2p(mfn) << 12)));
 }
 
-void	xen_evtchn_notify(evtchn_port_t);
-int	xen_evtchn_poll(evtchn_port_t, uint64_t);
 void	xen_shutdown(u_int) __dead2;
 
 uint64_t xen_clock_ns(void);
+void	xen_start(start_info_t *, u_long) __dead2;	/* from locore.S */
 
 #endif /* !_MACHINE_XEN_H_ */

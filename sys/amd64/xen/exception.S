@@ -29,6 +29,7 @@
  */
 
 #include <machine/trap.h>
+#include <xen/xen.h>
 
 #define	TF_REGS		(15 * 8)
 
@@ -133,5 +134,5 @@ doreti:
 	movq	112(%rsp), %r15
 	addq	$TF_REGS + 8, %rsp	/* registers and trap number */
 	movq	$0, (%rsp)		/* error code slot := iret flags */
-	jmp	hypercall_page + 23 * 32
+	jmp	hypercall_page + __HYPERVISOR_iret * 32
 	.size	alltraps, . - alltraps

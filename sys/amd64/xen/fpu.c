@@ -24,6 +24,7 @@
 #include <sys/malloc.h>
 #include <sys/proc.h>
 #include <machine/frame.h>
+#include <machine/md_var.h>
 #include <machine/trap.h>
 
 MALLOC_DEFINE(M_FPU, "fpu", "FPU save areas");
@@ -34,7 +35,6 @@ struct thread *fpcurthread;	/* whose state is in the registers */
 bool fpu_ts_set;		/* the virtual CR0.TS as we last set it */
 u_long fpu_traps;
 
-extern int (*trap_dna_hook)(struct trapframe *);
 
 static int
 fpu_trap(struct trapframe *tf)

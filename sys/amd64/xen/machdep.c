@@ -13,8 +13,10 @@
  *   1. copy start_info: the bootstrap pages it sits in will be reused;
  *   2. map shared_info (a machine address) over a page of our .bss with
  *      update_va_mapping, which gives us vCPU 0's time and event bits;
- *   3. find the console ring through the m2p and make it the console:
- *      everything printed so far was buffered and now appears;
+ *   3. cninit(): the console drivers of the console linker set probe,
+ *      and the PV console ring (found through the m2p) wins and becomes
+ *      the console: everything printed so far was buffered and now
+ *      appears;
  *   4. the trap table and callbacks: from here on a fault is reported
  *      (register dump, backtrace) instead of silently killing the domain;
  *   5. the banner and what Xen told us: memory, p2m, page tables, devices'
@@ -40,6 +42,7 @@
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
 #include <machine/hypercall.h>
+#include <machine/md_var.h>
 #include <machine/mmu_batch.h>
 #include <machine/pmap.h>
 #include <machine/trap.h>
@@ -53,45 +56,21 @@
 #define	PVBSD_IDENT	"PVBSD"
 #endif
 
-void	xen_start(start_info_t *, u_long) __dead2;
-void	xencons_early_attach(void);
 
 start_info_t xen_start_info;
 u_long xen_hypercall_count[XEN_NHYPERCALLS];
 shared_info_t *HYPERVISOR_shared_info;
 u_long xen_boot_end;
 
+/* What the MI kernel learns of the machine (<machine/md_var.h>). */
+u_long physmem;
+vm_offset_t boot_mapped_end;
+const void *preload_addr;
+size_t preload_size;
+
 /* The frame shared_info is mapped over; its own frame is orphaned. */
 static char shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
-extern char _begin[], _etext[], _edata[], _end[];
-
-void
-xen_evtchn_notify(evtchn_port_t port)
-{
-	struct evtchn_send send = { .port = port };
-
-	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
-}
-
-/*
- * Wait until 'port' is pending or Xen system time reaches 'deadline'.  The
- * pending bit is cleared first so that an old notification does not end
- * the wait at once; callers re-check their condition afterwards.
- */
-int
-xen_evtchn_poll(evtchn_port_t port, uint64_t deadline)
-{
-	struct sched_poll poll;
-	evtchn_port_t ports[1] = { port };
-
-	atomic_testandclear_long((volatile u_long *)
-	    &HYPERVISOR_shared_info->evtchn_pending[port / 64], port % 64);
-	set_xen_guest_handle(poll.ports, ports);
-	poll.nr_ports = 1;
-	poll.timeout = deadline;
-	return (xen_errno(HYPERVISOR_sched_op(SCHEDOP_poll, &poll)));
-}
 
 void
 xen_shutdown(u_int reason)
@@ -218,6 +197,24 @@ xen_print_start_info(void)
 	printf("command line: \"%s\"\n", si->cmd_line);
 }
 
+/* Hand the MI kernel what it needs to know, in its own terms. */
+static void
+xen_md_facts(void)
+{
+	const start_info_t *si = &xen_start_info;
+
+	physmem = xen_npages;
+	boot_mapped_end = xen_boot_end;
+	if (si->mod_len == 0 || si->mod_start == 0)
+		return;
+	/* A pfn, or an address in the bootstrap area; both stay ours. */
+	if ((si->flags & SIF_MOD_START_PFN) != 0)
+		preload_addr = (const void *)PHYS_TO_DMAP(ptoa(si->mod_start));
+	else
+		preload_addr = (const void *)si->mod_start;
+	preload_size = si->mod_len;
+}
+
 void
 xen_start(start_info_t *si, u_long entry_rsp)
 {
@@ -230,7 +227,7 @@ xen_start(start_info_t *si, u_long entry_rsp)
 	    sizeof(xen_start_info.cmd_line));
 
 	xen_map_shared_info();
-	xencons_early_attach();
+	cninit();
 	trap_init();
 
 	xen_print_banner();
@@ -239,39 +236,57 @@ xen_start(start_info_t *si, u_long entry_rsp)
 	xen_check_p2m();
 	pmap_bootstrap((xen_boot_end - KERNBASE) >> PAGE_SHIFT);
 	pmap_publish_p2m();
+	xen_md_facts();
 
 	mi_startup();
 }
+
+/* The hypercalls by number (Xen's, <xen/xen.h>), for the reports. */
+static const char *const xen_hypercall_names[XEN_NHYPERCALLS] = {
+	[__HYPERVISOR_set_trap_table] = "set_trap_table",
+	[__HYPERVISOR_mmu_update] = "mmu_update",
+	[__HYPERVISOR_set_gdt] = "set_gdt",
+	[__HYPERVISOR_stack_switch] = "stack_switch",
+	[__HYPERVISOR_set_callbacks] = "set_callbacks",
+	[__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
+	[__HYPERVISOR_set_debugreg] = "set_debugreg",
+	[__HYPERVISOR_get_debugreg] = "get_debugreg",
+	[__HYPERVISOR_update_descriptor] = "update_descriptor",
+	[__HYPERVISOR_memory_op] = "memory_op",
+	[__HYPERVISOR_multicall] = "multicall",
+	[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+	[__HYPERVISOR_set_timer_op] = "set_timer_op",
+	[__HYPERVISOR_xen_version] = "xen_version",
+	[__HYPERVISOR_console_io] = "console_io",
+	[__HYPERVISOR_grant_table_op] = "grant_table_op",
+	[__HYPERVISOR_vm_assist] = "vm_assist",
+	[__HYPERVISOR_iret] = "iret",
+	[__HYPERVISOR_vcpu_op] = "vcpu_op",
+	[__HYPERVISOR_set_segment_base] = "set_segment_base",
+	[__HYPERVISOR_mmuext_op] = "mmuext_op",
+	[__HYPERVISOR_nmi_op] = "nmi_op",
+	[__HYPERVISOR_sched_op] = "sched_op",
+	[__HYPERVISOR_callback_op] = "callback_op",
+	[__HYPERVISOR_event_channel_op] = "event_channel_op",
+	[__HYPERVISOR_physdev_op] = "physdev_op",
+};
 
 /* A dmesg-style account of the hypercalls boot made, by kind. */
 static void
 xen_hypercall_report(void *arg)
 {
-	static const struct {
-		int		 nr;
-		const char	*name;
-	} names[] = {
-		{ __HYPERVISOR_set_trap_table, "set_trap_table" },
-		{ __HYPERVISOR_mmu_update, "mmu_update" },
-		{ __HYPERVISOR_mmuext_op, "mmuext_op" },
-		{ __HYPERVISOR_multicall, "multicall" },
-		{ __HYPERVISOR_update_va_mapping, "update_va_mapping" },
-		{ __HYPERVISOR_stack_switch, "stack_switch" },
-		{ __HYPERVISOR_fpu_taskswitch, "fpu_taskswitch" },
-		{ __HYPERVISOR_sched_op, "sched_op" },
-		{ __HYPERVISOR_event_channel_op, "event_channel_op" },
-		{ __HYPERVISOR_vcpu_op, "vcpu_op" },
-		{ __HYPERVISOR_xen_version, "xen_version" },
-		{ __HYPERVISOR_callback_op, "callback_op" },
-		{ __HYPERVISOR_memory_op, "memory_op" },
-	};
 	u_int i;
 
 	printf("hypercalls:");
-	for (i = 0; i < nitems(names); i++)
-		if (xen_hypercall_count[names[i].nr] != 0)
-			printf(" %s %lu", names[i].name,
-			    xen_hypercall_count[names[i].nr]);
+	for (i = 0; i < XEN_NHYPERCALLS; i++) {
+		if (xen_hypercall_count[i] == 0)
+			continue;
+		if (xen_hypercall_names[i] != NULL)
+			printf(" %s", xen_hypercall_names[i]);
+		else
+			printf(" nr%u", i);
+		printf(" %lu", xen_hypercall_count[i]);
+	}
 	printf("\n");
 	printf("mmu: %lu page-table updates and %lu extended ops in %lu "
 	    "hypercalls (%lu multicalls), %lu refused\n", mmu_stats.ms_updates,
@@ -293,40 +308,12 @@ SYSCTL_NODE(_hw, xen, "Xen services");
 static int
 xen_sysctl_hypercalls(struct sysctl_oid *oidp, struct sysctl_req *req)
 {
-	static const char *const names[XEN_NHYPERCALLS] = {
-		[__HYPERVISOR_set_trap_table] = "set_trap_table",
-		[__HYPERVISOR_mmu_update] = "mmu_update",
-		[__HYPERVISOR_set_gdt] = "set_gdt",
-		[__HYPERVISOR_stack_switch] = "stack_switch",
-		[__HYPERVISOR_set_callbacks] = "set_callbacks",
-		[__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
-		[__HYPERVISOR_set_debugreg] = "set_debugreg",
-		[__HYPERVISOR_get_debugreg] = "get_debugreg",
-		[__HYPERVISOR_update_descriptor] = "update_descriptor",
-		[__HYPERVISOR_memory_op] = "memory_op",
-		[__HYPERVISOR_multicall] = "multicall",
-		[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
-		[__HYPERVISOR_set_timer_op] = "set_timer_op",
-		[__HYPERVISOR_xen_version] = "xen_version",
-		[__HYPERVISOR_console_io] = "console_io",
-		[__HYPERVISOR_grant_table_op] = "grant_table_op",
-		[__HYPERVISOR_vm_assist] = "vm_assist",
-		[__HYPERVISOR_iret] = "iret",
-		[__HYPERVISOR_vcpu_op] = "vcpu_op",
-		[__HYPERVISOR_set_segment_base] = "set_segment_base",
-		[__HYPERVISOR_mmuext_op] = "mmuext_op",
-		[__HYPERVISOR_nmi_op] = "nmi_op",
-		[__HYPERVISOR_sched_op] = "sched_op",
-		[__HYPERVISOR_callback_op] = "callback_op",
-		[__HYPERVISOR_event_channel_op] = "event_channel_op",
-		[__HYPERVISOR_physdev_op] = "physdev_op",
-	};
 	char other[16];
 	u_int i;
 
 	for (i = 0; i < XEN_NHYPERCALLS; i++) {
-		if (names[i] != NULL)
-			(void)sysctl_emit(req, names[i], "%lu",
+		if (xen_hypercall_names[i] != NULL)
+			(void)sysctl_emit(req, xen_hypercall_names[i], "%lu",
 			    xen_hypercall_count[i]);
 		else if (xen_hypercall_count[i] != 0) {
 			snprintf(other, sizeof(other), "nr%u", i);

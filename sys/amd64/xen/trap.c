@@ -32,11 +32,6 @@
 #include <machine/trap.h>
 #include <machine/xen.h>
 
-extern char Xdiv[], Xdbg[], Xbpt[], Xofl[], Xbnd[], Xill[], Xdna[];
-extern char Xdblfault[], Xfpusegm[], Xtss[], Xmissing[], Xstk[], Xprot[];
-extern char Xpage[], Xfpu[], Xalign[], Xmchk[], Xxmm[];
-extern char Xnmi[], Xupcall[], Xfailsafe[];
-
 #define	TI_MASK		4	/* trap_info.flags: mask events on entry */
 
 static const trap_info_t trap_table[] = {
@@ -89,7 +84,6 @@ int	(*trap_dna_hook)(struct trapframe *);
 int	(*trap_pfault_hook)(struct trapframe *, u_long);
 
 u_long	trap_counts[T_FAILSAFE + 1];
-extern bool sched_need_resched;
 
 #define	PSL_I		0x200	/* RFLAGS.IF: events were enabled */
 

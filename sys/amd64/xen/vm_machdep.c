@@ -27,12 +27,11 @@
 #include <sys/proc.h>
 #include <machine/cpufunc.h>
 #include <machine/hypercall.h>
+#include <machine/md_var.h>
 #include <machine/pmap.h>
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 
-extern struct thread *fpcurthread;
-extern bool fpu_ts_set;
 u_long cpu_switch_hypercalls;
 
 /* A stack of 'size' bytes (whole pages) plus a guard page. */

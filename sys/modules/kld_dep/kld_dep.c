@@ -16,8 +16,7 @@
 #include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/module.h>
-
-int	kld_dep_answer(int);
+#include <modules/kld_dep/kld_dep.h>
 
 int kld_dep_calls;
 

@@ -33,14 +33,11 @@
 #include <sys/bus.h>
 #include <sys/linker.h>
 #include <sys/module.h>
+#include <machine/md_var.h>
+#include <modules/kld_dep/kld_dep.h>
 
 #include "device_if.h"
 #include "bus_if.h"
-
-int	kld_dep_answer(int);
-extern int kld_dep_calls;
-int	probe_write_long(volatile u_long *, u_long);
-int	probe_read_long(volatile u_long *, u_long *);
 
 static MALLOC_DEFINE(M_KTESTMOD, "ktest_mod", "the kernel linker's tests");
 

@@ -18,6 +18,8 @@
  *
  * This is an early console: it needs only start_info and shared_info, and
  * runs with events masked.  It is called from printf(9) in any context.
+ * The MD entry's cninit() finds it in the console linker set and attaches
+ * it (CONSOLE_DRIVER, <sys/cons.h>).
  *
  * Input arrives in the "in" ring.  Early in boot the console switch polls
  * it (xencons_getc, waiting in xencons_idle).  Once event channels exist
@@ -65,7 +67,7 @@ xencons_wait(size_t want)
 	last = xencons_ring_out_space(&xencons_ring);
 	deadline = xen_clock_ns() + XENCONS_STALL_NS;
 	while (xencons_ring_out_space(&xencons_ring) < want) {
-		xen_evtchn_notify(xencons_port);
+		evtchn_notify(xencons_port);
 		now = xen_clock_ns();
 		if (xencons_ring_out_space(&xencons_ring) != last) {
 			last = xencons_ring_out_space(&xencons_ring);
@@ -73,7 +75,7 @@ xencons_wait(size_t want)
 		}
 		if (now >= deadline)
 			return (false);
-		(void)xen_evtchn_poll(xencons_port, now + XENCONS_POLL_NS);
+		(void)evtchn_poll(xencons_port, now + XENCONS_POLL_NS);
 	}
 	return (true);
 }
@@ -96,7 +98,7 @@ xencons_write(const char *buf, size_t len)
 		}
 		xencons_stalled = !xencons_wait(1);
 	}
-	xen_evtchn_notify(xencons_port);
+	evtchn_notify(xencons_port);
 }
 
 static int
@@ -106,7 +108,7 @@ xencons_getc(void)
 
 	if (xencons_ring_get(&xencons_ring, &c, 1) == 0)
 		return (-1);
-	xen_evtchn_notify(xencons_port);
+	evtchn_notify(xencons_port);
 	return ((u_char)c);
 }
 
@@ -114,7 +116,7 @@ xencons_getc(void)
 static void
 xencons_idle(void)
 {
-	(void)xen_evtchn_poll(xencons_port, xen_clock_ns() + XENCONS_POLL_NS);
+	(void)evtchn_poll(xencons_port, xen_clock_ns() + XENCONS_POLL_NS);
 }
 
 /* Drain before shutdown: output still in the ring dies with the domain. */
@@ -125,24 +127,32 @@ xencons_flush(void)
 		xencons_stalled = true;
 }
 
+/* A PV domU has its ring; dom0 (no ring page) would use console_io. */
+static void
+xencons_cnprobe(struct consdev *cp)
+{
+	cp->cn_pri = xen_start_info.console.domU.mfn != 0 ? CN_REMOTE :
+	    CN_DEAD;
+}
+
+static void
+xencons_cninit(struct consdev *cp)
+{
+	xencons_port = xen_start_info.console.domU.evtchn;
+	xencons_ring_init(&xencons_ring,
+	    xen_mfn_to_bootva(xen_start_info.console.domU.mfn));
+}
+
 static struct consdev xencons_dev = {
 	.cn_name = "xencons",
+	.cn_probe = xencons_cnprobe,
+	.cn_init = xencons_cninit,
 	.cn_write = xencons_write,
 	.cn_getc = xencons_getc,
 	.cn_flush = xencons_flush,
 	.cn_idle = xencons_idle,
 };
-
-void	xencons_early_attach(void);
-
-void
-xencons_early_attach(void)
-{
-	xencons_port = xen_start_info.console.domU.evtchn;
-	xencons_ring_init(&xencons_ring,
-	    xen_mfn_to_bootva(xen_start_info.console.domU.mfn));
-	cnattach(&xencons_dev);
-}
+CONSOLE_DRIVER(xencons_dev);
 
 /* Interrupt context, events masked: input (or output room) from dom0. */
 static void
