@@ -8,6 +8,9 @@
 #   ATF_TESTS_C=	foo_test	host ATF-C program from foo_test.c plus
 #					SRCS.foo_test (kernel sources built for
 #					the host, without _KERNEL)
+#   CFLAGS.foo_test=		flags for all of its sources
+#   CFLAGS.foo_test.bar=	flags for its source bar.c only (say, a
+#				host shim to force-include)
 #   ATF_TESTS_SH=	bar_test	ATF-sh program from bar_test.sh
 #   TEST_TIMEOUT.bar_test=	seconds Kyua allows the program
 #
@@ -49,7 +52,8 @@ _OBJS+=		${_OBJS.${_t}}
 .for _s in ${_SRCS.${_t}}
 # Headers in SRCS are generated (kobj.mk): build them before compiling.
 ${_t}.${_s:R}.ho: ${_s} ${SRCS.${_t}:M*.h}
-	${HOST_CC} ${HOST_CFLAGS} -I${.OBJDIR} ${CFLAGS.${_t}} -MD -MP \
+	${HOST_CC} ${HOST_CFLAGS} -I${.OBJDIR} ${CFLAGS.${_t}} \
+	    ${CFLAGS.${_t}.${_s:R}} -MD -MP \
 	    -c ${.ALLSRC:M*.c:[1]} -o ${.TARGET}
 .endfor
 ${_t}: ${_OBJS.${_t}}

@@ -17,18 +17,15 @@
  * any context, interrupt handlers included: msglog masks events around
  * the copy.
  *
- * The ring logic builds on the host as well (without _KERNEL), for the
- * unit tests in tests/sys/kern.
+ * The file builds on the host as well (without _KERNEL), for the unit
+ * tests in tests/sys/kern, which supply the C library and event masking
+ * (tests/sys/kern/msgbuf_host.h).
  */
 
 #ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <machine/cpufunc.h>
-#else
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
 #endif
 
 #include <sys/msgbuf.h>
@@ -118,7 +115,6 @@ msgbuf_read(struct msgbuf *mb, uint64_t *seqp, char *buf, size_t len)
 	return (len);
 }
 
-#ifdef _KERNEL
 static char msgbuf_data[MSGBUF_SIZE];
 static struct msgbuf msgbuf_kernel = {
 	.msg_ptr = msgbuf_data,
@@ -136,4 +132,3 @@ msglog(const char *buf, size_t len)
 	msgbuf_addstr(msgbufp, buf, len);
 	intr_restore(s);
 }
-#endif /* _KERNEL */

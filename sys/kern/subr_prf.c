@@ -17,7 +17,7 @@
  *
  * The file also builds on the host (without _KERNEL) so the unit tests in
  * tests/sys/kern can hold it against the C library's formatter; the few
- * names that clash with libc are renamed there.
+ * names that clash with libc are renamed there (tests/sys/kern/prf_host.h).
  */
 
 #ifdef _KERNEL
@@ -25,16 +25,6 @@
 #include <sys/systm.h>
 #include <sys/cons.h>
 #include <sys/msgbuf.h>
-#else
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
-#define	snprintf	kern_snprintf
-#define	vsnprintf	kern_vsnprintf
-int	kvprintf(const char *, void (*)(int, void *), void *, va_list);
-int	snprintf(char *, size_t, const char *, ...);
-int	vsnprintf(char *, size_t, const char *, va_list);
 #endif
 
 #define	PRF_LEFT	0x01	/* '-': pad on the right */
@@ -372,7 +362,6 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
 	return (n);
 }
 
-#ifdef _KERNEL
 /* Kernel messages go to the console and into the message buffer. */
 static void
 printf_emit(const char *buf, size_t len)
@@ -427,4 +416,3 @@ printf(const char *fmt, ...)
 	va_end(ap);
 	return (n);
 }
-#endif /* _KERNEL */

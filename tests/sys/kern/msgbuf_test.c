@@ -17,6 +17,8 @@
 
 #include <sys/msgbuf.h>
 
+int msgbuf_host_masked, msgbuf_host_masked_max;
+
 /* Everything from msgbuf_first() on, read in pieces of 'chunk'. */
 static void
 dump(struct msgbuf *mb, size_t chunk, char *out, size_t outsize)
@@ -129,6 +131,21 @@ ATF_TC_BODY(overtaken, tc)
 	ATF_CHECK_EQ(12, seq);
 }
 
+/* printf(9)'s copy: into the kernel's buffer, with events masked. */
+ATF_TC_WITHOUT_HEAD(msglog_masked);
+ATF_TC_BODY(msglog_masked, tc)
+{
+	static char out[MSGBUF_SIZE + 1];
+
+	msglog("first line\n", 11);
+	msglog("second", 6);
+	ATF_CHECK_EQ(0, msgbuf_host_masked);
+	ATF_CHECK_EQ(1, msgbuf_host_masked_max);
+	ATF_CHECK_EQ(MSGBUF_SIZE, msgbufp->msg_size);
+	dump(msgbufp, 5, out, sizeof(out));
+	ATF_CHECK_STREQ("first line\nsecond", out);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, empty);
@@ -136,5 +153,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, wrap);
 	ATF_TP_ADD_TC(tp, long_line);
 	ATF_TP_ADD_TC(tp, overtaken);
+	ATF_TP_ADD_TC(tp, msglog_masked);
 	return (atf_no_error());
 }

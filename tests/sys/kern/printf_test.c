@@ -6,8 +6,10 @@
 
 /*
  * printf(9) on the host: sys/kern/subr_prf.c is compiled as it is for the
- * kernel (minus _KERNEL), and its snprintf is held against the C library's
- * for every conversion, flag and length modifier the kernel uses.
+ * kernel (minus _KERNEL, with tests/sys/kern/prf_host.h), and its snprintf
+ * is held against the C library's for every conversion, flag and length
+ * modifier the kernel uses.  Its printf writes to the stand-ins for the
+ * console and the message buffer below, which record the chunks.
  */
 
 #include <atf-c.h>
@@ -19,6 +21,32 @@
 
 int	kern_snprintf(char *, size_t, const char *, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
+int	kern_printf(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	cnwrite(const char *, size_t);
+void	msglog(const char *, size_t);
+
+/* What kern_printf handed to the console and to the message buffer. */
+static char cn_out[1024], log_out[1024];
+static size_t cn_len, log_len;
+static int cn_chunks;
+
+void
+cnwrite(const char *buf, size_t len)
+{
+	ATF_REQUIRE(cn_len + len < sizeof(cn_out));
+	memcpy(cn_out + cn_len, buf, len);
+	cn_len += len;
+	cn_chunks++;
+}
+
+void
+msglog(const char *buf, size_t len)
+{
+	ATF_REQUIRE(log_len + len < sizeof(log_out));
+	memcpy(log_out + log_len, buf, len);
+	log_len += len;
+}
 
 /* Format with both and compare the text and the returned length. */
 #define	SAME(fmt, ...) do {						\
@@ -143,9 +171,35 @@ ATF_TC_BODY(refused_and_unknown, tc)
 	ATF_CHECK_STREQ("end", buf);
 }
 
+/* printf(9): whole lines (or 128-byte pieces) to both places. */
+ATF_TC_WITHOUT_HEAD(printf_chunks);
+ATF_TC_BODY(printf_chunks, tc)
+{
+	char big[300];
+	int n;
+
+	cn_len = log_len = 0;
+	cn_chunks = 0;
+	n = kern_printf("one\ntwo %d\nthree", 2);
+	ATF_CHECK_EQ(15, n);
+	ATF_CHECK_EQ(3, cn_chunks);
+	ATF_CHECK_EQ(15, cn_len);
+	ATF_CHECK(memcmp(cn_out, "one\ntwo 2\nthree", 15) == 0);
+	ATF_CHECK(log_len == cn_len && memcmp(log_out, cn_out, cn_len) == 0);
+
+	cn_len = log_len = 0;
+	cn_chunks = 0;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ATF_CHECK_EQ(299, kern_printf("%s", big));
+	ATF_CHECK_EQ(3, cn_chunks);		/* 128 + 128 + 43 */
+	ATF_CHECK_EQ(299, cn_len);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, integers);
+	ATF_TP_ADD_TC(tp, printf_chunks);
 	ATF_TP_ADD_TC(tp, width_and_flags);
 	ATF_TP_ADD_TC(tp, precision);
 	ATF_TP_ADD_TC(tp, chars_and_strings);
