@@ -106,24 +106,10 @@ ktest_load_modules(void)
 		    "preload image\n");
 }
 
-/*
- * The trap tests are still built into the kernel, until a fault in a
- * module is reported with the module's symbols: the kernel's own set.
- */
-SET_DECLARE(ktest_set, struct ktest);
-
-/*
- * The tests of loaded test module 'i' (-1: the kernel's): 0 and the set,
- * or an errno.
- */
+/* The tests of loaded test module 'i': 0 and the set, or an errno. */
 static int
 ktest_set_of(int i, struct ktest ***setp, size_t *countp)
 {
-	if (i < 0) {
-		*setp = SET_BEGIN(ktest_set);
-		*countp = SET_COUNT(ktest_set);
-		return (0);
-	}
 	return (linker_file_lookup_set(ktest_files[i], "ktest_set",
 	    (void ***)setp, countp));
 }
@@ -136,7 +122,7 @@ ktest_exists(const char *name, size_t len)
 	size_t n, j;
 	int i;
 
-	for (i = -1; i < ktest_nfiles; i++) {
+	for (i = 0; i < ktest_nfiles; i++) {
 		if (ktest_set_of(i, &set, &n) != 0)
 			continue;
 		for (j = 0; j < n; j++)
@@ -160,7 +146,7 @@ ktest_run(const char *list)
 	ktest_load_modules();
 	all = strcmp(list, "all") == 0;
 	passed = failed = 0;
-	for (i = -1; i < ktest_nfiles; i++) {
+	for (i = 0; i < ktest_nfiles; i++) {
 		if (ktest_set_of(i, &set, &n) != 0)
 			continue;
 		for (j = 0; j < n; j++) {

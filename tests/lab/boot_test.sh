@@ -64,7 +64,7 @@ pagefault_body() {
 	lab_scenario pagefault
 	lab_expect_line 'Fatal trap 14: page fault while in kernel mode'
 	lab_expect_match 'fault virtual address[[:space:]]+= 0xffff8a0000001000 \(read, page not present\)'
-	lab_expect_match '#0 0xffffffff8[0-9a-f]+ at trap_test_touch\+0x[0-9a-f]+'
+	lab_expect_match '#0 0xffffffffc[0-9a-f]+ at trap_test_touch\+0x[0-9a-f]+ \[ktest_trap\.ko\]'
 	lab_expect_match '#[1-9] 0xffffffff8[0-9a-f]+ at ktest_run\+0x[0-9a-f]+'
 	lab_expect_line 'panic: page fault'
 	lab_expect_end crash

@@ -7,15 +7,18 @@
 /*
  * In-kernel tests of the trap path.  Both end the domain on purpose: the
  * lab test checks the fatal-trap report on the console and that xl sees
- * the domain crash.  Still built into the kernel (sys/amd64/conf/PVBSD):
- * the report must name the faulting function, and the trap path does not
- * yet know the symbols of loaded modules.
+ * the domain crash, and that the backtrace names the faulting function
+ * in this module.  The test module ktest_trap.ko (sys/modules/ktest_trap,
+ * ktest(9)); its tests run only when named.
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/ktest.h>
+#include <sys/module.h>
+
+MODULE_VERSION(ktest_trap, 1);
 
 static volatile u_long *volatile ktest_bad_ptr =
     (volatile u_long *)0xffff8a0000001000UL;
