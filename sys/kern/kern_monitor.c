@@ -374,7 +374,9 @@ MONITOR_COMMAND(devinfo, "", "print the device tree")
 		mon_printf("devinfo: no device tree yet\n");
 		return (ENXIO);
 	}
+	bus_topo_slock();
 	mon_devinfo(root_bus, 0);
+	bus_topo_sunlock();
 	return (0);
 }
 

@@ -34,11 +34,27 @@
  * are never freed: there are few of them, and a driver reloaded later
  * finds its unit numbers where it left them.
  *
- * Locking: none yet.  pvbsd has one vCPU, and every entry point is called
- * from a thread (boot, module load/unload, the xenbus hot-plug thread),
- * never from an interrupt handler.  XXX Giant: the topology lock goes
- * here; every function that reads or changes the tree, a devclass or a
- * driver list will assert it.  Methods are called with it held.
+ * Locking: the topology lock, bus_topo_lock(), an sx(9) lock.  Every
+ * function that changes the tree, a devclass's devices or a driver list
+ * asserts that its caller holds it exclusively, and calls driver methods
+ * (probe, attach, detach, identify, BUS_DRIVER_ADDED, ...) with it held,
+ * so a driver's attach may sleep -- waiting for its backend, say --
+ * without anything changing the tree under it.  Functions that only walk
+ * the tree (device_get_children) want it held, shared or exclusive.
+ * It is taken, at the top, by:
+ *   - root_bus_configure(), the first probe and attach at boot;
+ *   - driver_module_handler(), for the whole of a driver's MOD_LOAD,
+ *     MOD_QUIESCE and MOD_UNLOAD: adding a driver (and the re-probe
+ *     BUS_DRIVER_ADDED triggers) or removing one (and the detaches);
+ *   - a bus that changes its children later, in thread context: the
+ *     xenbus front bus takes it in its task queue's thread for each
+ *     hot-plugged device it adds, attaches, detaches or deletes;
+ *   - readers: the monitor's devinfo, shared.
+ * Suspend, resume and shutdown walks (bus_generic_suspend() etc.) do not
+ * assert it: the shutdown path may run where sleeping is not possible.
+ * It is never taken in interrupt context, and code that holds it must
+ * not wait for work that itself needs it (a watch callback or task that
+ * needs the lock must not be drained by a lock holder).
  */
 
 #ifdef _KERNEL
@@ -71,6 +87,7 @@
 #include <sys/queue.h>
 #include <sys/kobj.h>
 #include <sys/bus.h>
+#include <sys/sx.h>
 
 #include "device_if.h"
 #include "bus_if.h"
@@ -126,6 +143,47 @@ static struct kobj_class null_class = {
 
 device_t	root_bus;
 devclass_t	root_devclass;
+static struct sx bus_topo_sx;
+
+/*
+ * The topology lock.
+ */
+
+void
+bus_topo_lock(void)
+{
+	KASSERT(bus_topo_sx.sx_name != NULL,
+	    ("bus_topo_lock before root_bus_init"));
+	sx_xlock(&bus_topo_sx);
+}
+
+void
+bus_topo_unlock(void)
+{
+	sx_xunlock(&bus_topo_sx);
+}
+
+void
+bus_topo_slock(void)
+{
+	KASSERT(bus_topo_sx.sx_name != NULL,
+	    ("bus_topo_slock before root_bus_init"));
+	sx_slock(&bus_topo_sx);
+}
+
+void
+bus_topo_sunlock(void)
+{
+	sx_sunlock(&bus_topo_sx);
+}
+
+/* Panic unless held exclusively (shared_ok: or shared). */
+void
+_bus_topo_assert(int shared_ok, const char *file, int line)
+{
+	_sx_assert(&bus_topo_sx, shared_ok ? SA_LOCKED : SA_XLOCKED, file,
+	    line);
+}
 
 /*
  * Devclasses.
@@ -369,6 +427,7 @@ device_add_child_ordered(device_t dev, u_int order, const char *name,
 	device_t child, place;
 
 	KASSERT(dev != NULL, ("device_add_child: no parent"));
+	bus_topo_assert();
 	child = make_device(dev, name, unit);
 	if (child == NULL)
 		return (NULL);
@@ -395,6 +454,7 @@ device_delete_child(device_t dev, device_t child)
 	device_t grandchild;
 	int error;
 
+	bus_topo_assert();
 	KASSERT(child->dev_parent == dev,
 	    ("device_delete_child: %s is not a child of %s",
 	    device_get_nameunit(child), device_get_nameunit(dev)));
@@ -462,6 +522,7 @@ device_get_children(device_t dev, device_t **devlistp, int *devcountp)
 	device_t child, *list;
 	int n;
 
+	bus_topo_assert_locked();
 	n = 0;
 	TAILQ_FOREACH(child, &dev->dev_children, dev_link)
 		n++;
@@ -598,6 +659,7 @@ device_probe(device_t dev)
 {
 	int error;
 
+	bus_topo_assert();
 	if (dev->dev_state >= DS_ALIVE)
 		return (-1);
 	error = device_probe_child(dev->dev_parent, dev);
@@ -635,6 +697,7 @@ device_attach(device_t dev)
 {
 	int error;
 
+	bus_topo_assert();
 	if (dev->dev_state != DS_ALIVE)
 		return (dev->dev_state == DS_ATTACHED ? 0 : ENXIO);
 	if ((dev->dev_flags & DF_QUIET) == 0 && dev->dev_parent != NULL)
@@ -665,6 +728,7 @@ device_detach(device_t dev)
 	device_t child;
 	int error;
 
+	bus_topo_assert();
 	if (dev->dev_state == DS_ATTACHING)
 		return (EBUSY);
 	if (dev->dev_state != DS_ATTACHED)
@@ -872,6 +936,7 @@ devclass_add_driver(devclass_t dc, driver_t *driver, devclass_t *dcp)
 	struct driverlink *dl;
 	devclass_t drvdc;
 
+	bus_topo_assert();
 	KASSERT(dc != NULL, ("devclass_add_driver: no devclass"));
 	TAILQ_FOREACH(dl, &dc->dc_drivers, dl_link) {
 		if (strcmp(dl->dl_driver->name, driver->name) == 0)
@@ -902,6 +967,7 @@ devclass_quiesce_driver(devclass_t dc, driver_t *driver)
 	device_t bus, child;
 	int unit, error;
 
+	bus_topo_assert();
 	for (unit = 0; unit < dc->dc_maxunit; unit++) {
 		if ((bus = dc->dc_devices[unit]) == NULL)
 			continue;
@@ -933,6 +999,7 @@ devclass_delete_driver(devclass_t dc, driver_t *driver)
 	device_t bus, child;
 	int unit, error;
 
+	bus_topo_assert();
 	TAILQ_FOREACH(dl, &dc->dc_drivers, dl_link) {
 		if (dl->dl_driver == driver)
 			break;
@@ -1016,6 +1083,7 @@ bus_generic_probe(device_t dev)
 {
 	struct driverlink *dl;
 
+	bus_topo_assert();
 	if (dev->dev_devclass == NULL)
 		return (0);
 	TAILQ_FOREACH(dl, &dev->dev_devclass->dc_drivers, dl_link)
@@ -1146,6 +1214,7 @@ root_bus_init(void)
 {
 	if (root_bus != NULL)
 		return;
+	sx_init(&bus_topo_sx, "bus topology");
 	kobj_class_compile(&root_driver);
 	root_bus = make_device(NULL, "root", 0);
 	if (root_bus == NULL)
@@ -1159,22 +1228,54 @@ root_bus_init(void)
 void
 root_bus_configure(void)
 {
+	bus_topo_lock();
 	(void)bus_generic_probe(root_bus);
 	(void)bus_generic_attach(root_bus);
+	bus_topo_unlock();
 }
 
 /*
  * DRIVER_MODULE()'s event handler: registers the driver on load and
- * unregisters it on unload, around the driver's own handler.
+ * unregisters it on unload, around the driver's own handler, all under
+ * the topology lock.
  */
+static int	driver_module_event(struct module *, int,
+		    struct driver_module_data *);
+
 int
 driver_module_handler(struct module *mod, int what, void *arg)
 {
 	struct driver_module_data *dmd;
-	devclass_t busdc;
 	int error;
 
 	dmd = arg;
+	switch (what) {
+	case MOD_LOAD:
+	case MOD_UNLOAD:
+	case MOD_QUIESCE:
+		bus_topo_lock();
+		error = driver_module_event(mod, what, dmd);
+		bus_topo_unlock();
+		return (error);
+	case MOD_SHUTDOWN:
+		if (dmd->dmd_chainevh != NULL)
+			return (dmd->dmd_chainevh(mod, what,
+			    dmd->dmd_chainarg));
+		return (0);
+	default:
+		return (EOPNOTSUPP);
+	}
+}
+
+/* The same, topology lock held. */
+static int
+driver_module_event(struct module *mod, int what,
+    struct driver_module_data *dmd)
+{
+	devclass_t busdc;
+	int error;
+
+	bus_topo_assert();
 	switch (what) {
 	case MOD_LOAD:
 		if (dmd->dmd_chainevh != NULL) {
@@ -1214,8 +1315,6 @@ driver_module_handler(struct module *mod, int what, void *arg)
 			if (error != 0)
 				return (error);
 		}
-		/* FALLTHROUGH */
-	case MOD_SHUTDOWN:
 		if (dmd->dmd_chainevh != NULL)
 			return (dmd->dmd_chainevh(mod, what,
 			    dmd->dmd_chainarg));

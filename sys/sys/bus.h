@@ -141,6 +141,22 @@ void		root_bus_init(void);
 void		root_bus_configure(void);
 
 /*
+ * The topology lock (bus_topo_lock(9)), an sx(9) lock that exists once
+ * root_bus_init() has run.  Whoever adds, probes, attaches, detaches or
+ * deletes a device, or adds or removes a driver, holds it exclusively,
+ * and newbus calls driver methods with it held; a reader of the tree
+ * holds it shared.  bus_topo_assert() panics unless the caller holds it
+ * exclusively.
+ */
+void		bus_topo_lock(void);
+void		bus_topo_unlock(void);
+void		bus_topo_slock(void);
+void		bus_topo_sunlock(void);
+void		_bus_topo_assert(int what, const char *file, int line);
+#define	bus_topo_assert()	_bus_topo_assert(0, __FILE__, __LINE__)
+#define	bus_topo_assert_locked() _bus_topo_assert(1, __FILE__, __LINE__)
+
+/*
  * DRIVER_MODULE(name, busname, driver, evh, arg) registers 'driver' for
  * the children of buses of class 'busname'.  It emits one of these, a
  * module metadata record (<sys/module.h>) of type MDT_DRIVER, in the

@@ -7,6 +7,7 @@
 #define	_SYS_PROC_H_
 
 #include <sys/callout.h>
+#include <sys/priority.h>
 #include <sys/queue.h>
 #include <machine/pcb.h>
 
@@ -44,10 +45,6 @@ struct thread {
 #define	TDS_BLOCKED	4	/* on a mutex */
 #define	TDS_DEAD	5
 
-#define	PRI_MIN		0
-#define	PRI_KERN	32	/* ordinary kernel threads */
-#define	PRI_IDLE	63
-#define	PRI_NQS		64
 
 extern struct thread *curthread;
 extern struct thread thread0;

@@ -8,6 +8,7 @@
 
 #include <sys/queue.h>
 #include <sys/callout.h>
+#include <sys/priority.h>
 
 /*
  * taskqueue(9): work deferred to a kernel thread.  A task is enqueued from

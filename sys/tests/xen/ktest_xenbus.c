@@ -34,9 +34,12 @@ xbt_find(const char *prefix, char *loc, size_t len, bool *attached)
 	int n, i;
 
 	loc[0] = '\0';
+	bus_topo_slock();
 	bus = devclass_get_device(devclass_find("xenbusb_front"), 0);
-	if (bus == NULL || device_get_children(bus, &kids, &n) != 0)
+	if (bus == NULL || device_get_children(bus, &kids, &n) != 0) {
+		bus_topo_sunlock();
 		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (BUS_CHILD_LOCATION(bus, kids[i], buf, sizeof(buf)) == 0 &&
 		    strncmp(buf, prefix, strlen(prefix)) == 0) {
@@ -45,6 +48,7 @@ xbt_find(const char *prefix, char *loc, size_t len, bool *attached)
 			break;
 		}
 	}
+	bus_topo_sunlock();
 	free(kids, M_TEMP);
 }
 

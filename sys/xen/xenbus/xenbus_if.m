@@ -22,9 +22,11 @@ CODE {
 };
 
 /**
- * The other end (the backend) of 'dev' moved to 'newstate'.  Called from
- * the xenstore watch thread for an attached device, in thread context: the
- * driver may talk to xenstore and sleep.  States outside XenbusState are
+ * The other end (the backend) of 'dev' moved to 'newstate'.  Called for
+ * an attached device, after its attach returned, from the bus's task
+ * queue thread with the topology lock held: the driver may talk to
+ * xenstore and sleep.  Changes close together are merged (the driver is
+ * told the state when the bus reads it).  States outside XenbusState are
  * never passed on; the bus reports them and ignores them.
  */
 METHOD void otherend_changed {

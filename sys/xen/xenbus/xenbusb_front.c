@@ -23,12 +23,34 @@
  * state as strict numbers in range; a device with a bad entry is reported
  * and left out, never half-added.
  *
- * Context: attach runs in the boot thread; watch callbacks in the
- * xenwatch thread.  xbs_lock (a sleep mutex) serialises changes to the
- * set of children; driver methods are called with it held and may sleep.
+ * Context.  The bus's attach enumerates and attaches in the boot thread
+ * (root_bus_configure() holds the topology lock).  After that, watch
+ * callbacks run in the xenstore watch thread ("xenwatch") and never call
+ * a driver, never take the topology lock and never wait for a driver:
+ * they only read xenstore, update the bus's list of nodes under xbs_lock
+ * and enqueue the bus's task.  The task runs in the bus's own task
+ * queue thread (named after the bus, "xenbusb_front0") and does, for one
+ * node at a time, with the topology lock held and xbs_lock NOT held:
+ *   - add the newbus child, probe and attach it, then watch the other
+ *     end's state;
+ *   - stop watching, detach and delete the child of a node that went;
+ *   - read the other end's state and pass it to an attached driver
+ *     (XENBUS_OTHEREND_CHANGED).
+ * So a driver's attach, detach and otherend_changed all run in that
+ * thread and may sleep -- an attach waiting for its backend holds up
+ * only this bus's later work, not xenstore: the watch thread meanwhile
+ * goes on seeing devices come and go.  Every driver gets one
+ * otherend_changed soon after it attaches (the state watch fires once
+ * when registered, and a driver loaded later is given one too).  A
+ * driver that must wait for its backend inside attach polls with
+ * xenbus_read_otherend_state(): otherend_changed waits for attach.
  *
- * The file also builds on the host against a fake xenstore
- * (tests/sys/xen/xenbus_test.c).
+ * Lock: xbs_lock (a sleep mutex) [b] covers the list of nodes and their
+ * work flags; it is never held across a driver method or a newbus call.
+ * The topology lock [T] covers xi_dev and the newbus side.
+ *
+ * The file also builds on the host against a fake xenstore and a task
+ * queue the test runs by hand (tests/sys/xen/xenbusb_test.c).
  */
 
 #ifdef _KERNEL
@@ -80,6 +102,7 @@ xb_strlcpy(char *d, const char *s, size_t n)
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
+#include <sys/taskqueue.h>
 #include <sys/kobj.h>
 #include <sys/bus.h>
 #include <xen/io/xenbus.h>
@@ -97,26 +120,39 @@ MALLOC_DEFINE(M_XENBUS, "xenbus", "xenbus devices");
 #define	XENBUS_NAMEMAX	64		/* a type or an id */
 #define	XENBUS_PATHMAX	256		/* a backend path */
 
+/* Work a node waits for (xi_flags); the task does it. */
+#define	XIF_NEW		0x0001		/* add, probe, attach */
+#define	XIF_GONE	0x0002		/* node went: detach, delete */
+#define	XIF_OTHEREND	0x0004		/* other end's state changed */
+#define	XIF_STUCK	0x0008		/* its driver refused to detach */
+#define	XIF_WORK	(XIF_NEW | XIF_GONE | XIF_OTHEREND)
+
 struct xenbus_ivars {
-	TAILQ_ENTRY(xenbus_ivars) xi_link;	/* [b] the bus's children */
-	device_t	 xi_dev;		/* [I] */
+	TAILQ_ENTRY(xenbus_ivars) xi_link;	/* [b] the bus's nodes */
+	struct xenbusb_softc *xi_bus;		/* [I] */
+	device_t	 xi_dev;		/* [T] NULL until added */
 	char		 xi_node[2 * XENBUS_NAMEMAX + 16]; /* [I] */
 	char		 xi_type[XENBUS_NAMEMAX];	 /* [I] */
 	char		 xi_otherend[XENBUS_PATHMAX];	 /* [I] */
 	char		 xi_statepath[XENBUS_PATHMAX + 8]; /* [I] */
 	u_int		 xi_otherend_id;		 /* [I] */
-	XenbusState	 xi_state;			 /* [b] ours */
-	struct xs_watch	 xi_watch;			 /* otherend state */
-	bool		 xi_watching;
+	int		 xi_flags;			 /* [b] XIF_* */
+	XenbusState	 xi_state;		/* the driver's: ours */
+	struct xs_watch	 xi_watch;		/* [task] otherend state */
+	bool		 xi_watching;		/* [task] */
 };
 
 struct xenbusb_softc {
 	device_t	 xbs_dev;
 	struct mtx	 xbs_lock;
 	TAILQ_HEAD(, xenbus_ivars) xbs_children;	/* [b] */
+	struct taskqueue *xbs_tq;			/* [I] */
+	struct task	 xbs_task;
 	struct xs_watch	 xbs_watch;			/* device/ */
 	char		 xbs_home[64];			/* /local/domain/N */
-	u_long		 xbs_added, xbs_removed, xbs_rejected;
+	bool		 xbs_attached;		/* [b] hot-plug from now on */
+	bool		 xbs_detaching;		/* [b] enqueue nothing */
+	u_long		 xbs_added, xbs_removed, xbs_rejected;	/* [b] */
 	/* Malformed nodes already reported (each is reported once). */
 	char		 xbs_bad[16][2 * XENBUS_NAMEMAX + 16];	/* [b] */
 };
@@ -175,24 +211,27 @@ xenbusb_forget(struct xenbusb_softc *sc, const char *type, const char **ids,
 	}
 }
 
+/* The live (not departing) node device/<type>/<id>, or NULL. */
 static struct xenbus_ivars *
 xenbusb_find(struct xenbusb_softc *sc, const char *type, const char *id)
 {
 	struct xenbus_ivars *xi;
 	char node[sizeof(xi->xi_node)];
 
+	mtx_assert(&sc->xbs_lock, MA_OWNED);
 	snprintf(node, sizeof(node), "device/%s/%s", type, id);
 	TAILQ_FOREACH(xi, &sc->xbs_children, xi_link)
-		if (strcmp(xi->xi_node, node) == 0)
+		if ((xi->xi_flags & XIF_GONE) == 0 &&
+		    strcmp(xi->xi_node, node) == 0)
 			return (xi);
 	return (NULL);
 }
 
 /*
- * Add device/<type>/<id> as a child (not yet probed).  Returns the new
- * ivars, or NULL if the node is malformed (reported) or vanished.
+ * Record device/<type>/<id> as a node to add (the task adds the newbus
+ * child).  Returns false if the node is malformed (reported) or vanished.
  */
-static struct xenbus_ivars *
+static bool
 xenbusb_add(struct xenbusb_softc *sc, const char *type, const char *id)
 {
 	struct xenbus_ivars *xi;
@@ -210,16 +249,17 @@ xenbusb_add(struct xenbusb_softc *sc, const char *type, const char *id)
 			device_printf(sc->xbs_dev, "ignoring %s: bad name\n",
 			    node);
 		sc->xbs_rejected++;
-		return (NULL);
+		return (false);
 	}
 	xi = malloc(sizeof(*xi), M_XENBUS, M_WAITOK | M_ZERO);
+	xi->xi_bus = sc;
 	snprintf(xi->xi_node, sizeof(xi->xi_node), "device/%s/%s", type, id);
 	strlcpy(xi->xi_type, type, sizeof(xi->xi_type));
 	error = xs_read(0, xi->xi_node, "backend", &backend, &len);
 	if (error == ENOENT) {
 		/* Being created or torn down: the next event will tell. */
 		free(xi, M_XENBUS);
-		return (NULL);
+		return (false);
 	}
 	if (error != 0 || len == 0 || len >= sizeof(xi->xi_otherend) ||
 	    strncmp(backend, "/local/domain/", 14) != 0) {
@@ -231,7 +271,7 @@ xenbusb_add(struct xenbusb_softc *sc, const char *type, const char *id)
 			free(backend, M_XENSTORE);
 		free(xi, M_XENBUS);
 		sc->xbs_rejected++;
-		return (NULL);
+		return (false);
 	}
 	strlcpy(xi->xi_otherend, backend, sizeof(xi->xi_otherend));
 	free(backend, M_XENSTORE);
@@ -242,56 +282,33 @@ xenbusb_add(struct xenbusb_softc *sc, const char *type, const char *id)
 			    "backend-id (error %d)\n", xi->xi_node, error);
 		free(xi, M_XENBUS);
 		sc->xbs_rejected++;
-		return (NULL);
+		return (false);
 	}
 	xi->xi_otherend_id = (u_int)domid;
 	xi->xi_state = XenbusStateInitialising;
-	xi->xi_dev = device_add_child(sc->xbs_dev, NULL, -1);
-	if (xi->xi_dev == NULL) {
-		free(xi, M_XENBUS);
-		return (NULL);
-	}
-	device_set_ivars(xi->xi_dev, xi);
-	device_set_desc_copy(xi->xi_dev, type);
-	TAILQ_INSERT_TAIL(&sc->xbs_children, xi, xi_link);
-	sc->xbs_added++;
 	snprintf(xi->xi_statepath, sizeof(xi->xi_statepath), "%s/state",
 	    xi->xi_otherend);
-	if (xs_watch_register(&xi->xi_watch, xi->xi_statepath,
-	    xenbusb_otherend_watch, xi) == 0)
-		xi->xi_watching = true;
-	return (xi);
+	xi->xi_flags = XIF_NEW;
+	TAILQ_INSERT_TAIL(&sc->xbs_children, xi, xi_link);
+	sc->xbs_added++;
+	if (sc->xbs_attached)
+		device_printf(sc->xbs_dev, "%s appeared, attach queued\n",
+		    xi->xi_node);
+	return (true);
 }
 
-/* The node is gone: detach (the driver may refuse: EBUSY) and delete. */
-static void
-xenbusb_remove(struct xenbusb_softc *sc, struct xenbus_ivars *xi)
+/*
+ * Bring the list of nodes in line with device/<type>/ in xenstore.
+ * True if there is work for the task.
+ */
+static bool
+xenbusb_scan_type(struct xenbusb_softc *sc, const char *type)
 {
-	int error;
-
-	mtx_assert(&sc->xbs_lock, MA_OWNED);
-	if (xi->xi_watching) {
-		xs_watch_unregister(&xi->xi_watch);
-		xi->xi_watching = false;
-	}
-	if ((error = device_delete_child(sc->xbs_dev, xi->xi_dev)) != 0) {
-		device_printf(sc->xbs_dev, "%s removed but its driver will "
-		    "not detach: %d\n", xi->xi_node, error);
-		return;
-	}
-	TAILQ_REMOVE(&sc->xbs_children, xi, xi_link);
-	sc->xbs_removed++;
-	free(xi, M_XENBUS);
-}
-
-/* Bring the children in line with device/<type>/ in xenstore. */
-static void
-xenbusb_scan_type(struct xenbusb_softc *sc, const char *type, bool attach)
-{
-	struct xenbus_ivars *xi, *next;
+	struct xenbus_ivars *xi;
 	const char **ids;
 	char dir[XENBUS_NAMEMAX + 16];
 	u_int n, i;
+	bool work;
 	int error;
 
 	mtx_assert(&sc->xbs_lock, MA_OWNED);
@@ -299,68 +316,96 @@ xenbusb_scan_type(struct xenbusb_softc *sc, const char *type, bool attach)
 	error = xs_directory(0, dir, NULL, &n, &ids);
 	if (error != 0 && error != ENOENT) {
 		device_printf(sc->xbs_dev, "cannot list %s: %d\n", dir, error);
-		return;
+		return (false);
 	}
 	if (error == ENOENT)
 		n = 0;
+	work = false;
 	xenbusb_forget(sc, type, ids, n);
 	/* Departed nodes. */
-	TAILQ_FOREACH_SAFE(xi, &sc->xbs_children, xi_link, next) {
-		if (strcmp(xi->xi_type, type) != 0)
+	TAILQ_FOREACH(xi, &sc->xbs_children, xi_link) {
+		if ((xi->xi_flags & XIF_GONE) != 0 ||
+		    strcmp(xi->xi_type, type) != 0)
 			continue;
 		for (i = 0; i < n; i++)
 			if (strcmp(xi->xi_node + strlen(dir) + 1, ids[i]) == 0)
 				break;
-		if (i == n)
-			xenbusb_remove(sc, xi);
+		if (i == n) {
+			/* A refused detach is tried again now. */
+			xi->xi_flags = (xi->xi_flags | XIF_GONE) & ~XIF_STUCK;
+			work = true;
+		}
 	}
 	/* New nodes. */
 	for (i = 0; i < n; i++) {
 		if (xenbusb_find(sc, type, ids[i]) != NULL)
 			continue;
-		if ((xi = xenbusb_add(sc, type, ids[i])) != NULL && attach)
-			(void)device_probe_and_attach(xi->xi_dev);
+		if (xenbusb_add(sc, type, ids[i]))
+			work = true;
 	}
 	if (error == 0)
 		free(ids, M_XENSTORE);
+	return (work);
 }
 
-static void
-xenbusb_scan(struct xenbusb_softc *sc, bool attach)
+static bool
+xenbusb_scan(struct xenbusb_softc *sc)
 {
-	struct xenbus_ivars *xi, *next;
+	struct xenbus_ivars *xi;
 	const char **types;
 	u_int n, i;
+	bool work;
 	int error;
 
+	mtx_assert(&sc->xbs_lock, MA_OWNED);
 	error = xs_directory(0, "device", NULL, &n, &types);
 	if (error == ENOENT)
 		n = 0;
 	else if (error != 0) {
 		device_printf(sc->xbs_dev, "cannot list device/: %d\n", error);
-		return;
+		return (false);
 	}
+	work = false;
 	for (i = 0; i < n; i++) {
 		if (!xenbusb_name_ok(types[i])) {
 			device_printf(sc->xbs_dev, "ignoring device/%.64s: bad "
 			    "name\n", types[i]);
 			continue;
 		}
-		xenbusb_scan_type(sc, types[i], attach);
+		if (xenbusb_scan_type(sc, types[i]))
+			work = true;
 	}
 	/* Types that disappeared entirely. */
-	TAILQ_FOREACH_SAFE(xi, &sc->xbs_children, xi_link, next) {
+	TAILQ_FOREACH(xi, &sc->xbs_children, xi_link) {
+		if ((xi->xi_flags & XIF_GONE) != 0)
+			continue;
 		for (i = 0; i < n; i++)
 			if (strcmp(xi->xi_type, types[i]) == 0)
 				break;
-		if (i == n)
-			xenbusb_remove(sc, xi);
+		if (i == n) {
+			/* A refused detach is tried again now. */
+			xi->xi_flags = (xi->xi_flags | XIF_GONE) & ~XIF_STUCK;
+			work = true;
+		}
 	}
 	if (error == 0)
 		free(types, M_XENSTORE);
+	return (work);
 }
 
-/* Something under device/ changed: rescan the type it concerns. */
+/* Hand the task its work, unless the bus is going away; xbs_lock held. */
+static void
+xenbusb_kick(struct xenbusb_softc *sc)
+{
+	mtx_assert(&sc->xbs_lock, MA_OWNED);
+	if (!sc->xbs_detaching)
+		(void)taskqueue_enqueue(sc->xbs_tq, &sc->xbs_task);
+}
+
+/*
+ * Something under device/ changed (xenwatch thread): rescan the type it
+ * concerns and leave the newbus work to the task.
+ */
 static void
 xenbusb_devices_watch(struct xs_watch *w, const char *path)
 {
@@ -368,6 +413,7 @@ xenbusb_devices_watch(struct xs_watch *w, const char *path)
 	char type[XENBUS_NAMEMAX];
 	const char *p, *slash;
 	size_t n;
+	bool work;
 
 	p = path;
 	n = strlen(sc->xbs_home);
@@ -375,9 +421,10 @@ xenbusb_devices_watch(struct xs_watch *w, const char *path)
 		p += n + 1;
 	if (strncmp(p, "device", 6) != 0 || (p[6] != '/' && p[6] != '\0'))
 		return;
+	work = false;
 	mtx_lock(&sc->xbs_lock);
 	if (p[6] == '\0')
-		xenbusb_scan(sc, true);
+		work = xenbusb_scan(sc);
 	else {
 		p += 7;
 		slash = strchr(p, '/');
@@ -386,34 +433,168 @@ xenbusb_devices_watch(struct xs_watch *w, const char *path)
 			memcpy(type, p, n);
 			type[n] = '\0';
 			if (xenbusb_name_ok(type))
-				xenbusb_scan_type(sc, type, true);
+				work = xenbusb_scan_type(sc, type);
 		}
 	}
+	if (work)
+		xenbusb_kick(sc);
 	mtx_unlock(&sc->xbs_lock);
 }
 
-/* The other end's state node changed. */
+/* The other end's state node changed (xenwatch thread): tell the task. */
 static void
 xenbusb_otherend_watch(struct xs_watch *w, const char *path)
 {
 	struct xenbus_ivars *xi = w->xw_arg;
+	struct xenbusb_softc *sc = xi->xi_bus;
+
+	mtx_lock(&sc->xbs_lock);
+	xi->xi_flags |= XIF_OTHEREND;
+	xenbusb_kick(sc);
+	mtx_unlock(&sc->xbs_lock);
+}
+
+/*
+ * Newbus work for one node; topology lock held, xbs_lock not.
+ */
+
+/* Add the child, probe and attach it; then follow the other end. */
+static void
+xenbusb_attach_node(struct xenbusb_softc *sc, struct xenbus_ivars *xi)
+{
+	device_t dev;
+
+	bus_topo_assert();
+	dev = device_add_child(sc->xbs_dev, NULL, DEVICE_UNIT_ANY);
+	if (dev == NULL) {
+		device_printf(sc->xbs_dev, "cannot add %s: no memory\n",
+		    xi->xi_node);
+		mtx_lock(&sc->xbs_lock);
+		TAILQ_REMOVE(&sc->xbs_children, xi, xi_link);
+		sc->xbs_rejected++;
+		mtx_unlock(&sc->xbs_lock);
+		free(xi, M_XENBUS);
+		return;
+	}
+	device_set_ivars(dev, xi);
+	device_set_desc_copy(dev, xi->xi_type);
+	xi->xi_dev = dev;
+	(void)device_probe_and_attach(dev);
+	/* Fires once now: an attached driver hears the current state. */
+	if (xs_watch_register(&xi->xi_watch, xi->xi_statepath,
+	    xenbusb_otherend_watch, xi) == 0)
+		xi->xi_watching = true;
+}
+
+/* The node went: detach (the driver may refuse: EBUSY) and delete. */
+static void
+xenbusb_remove_node(struct xenbusb_softc *sc, struct xenbus_ivars *xi)
+{
+	int error;
+
+	bus_topo_assert();
+	if (xi->xi_watching) {
+		xs_watch_unregister(&xi->xi_watch);
+		xi->xi_watching = false;
+	}
+	if (xi->xi_dev != NULL &&
+	    (error = device_delete_child(sc->xbs_dev, xi->xi_dev)) != 0) {
+		device_printf(sc->xbs_dev, "%s removed but its driver will "
+		    "not detach: %d\n", xi->xi_node, error);
+		mtx_lock(&sc->xbs_lock);
+		xi->xi_flags |= XIF_STUCK;
+		mtx_unlock(&sc->xbs_lock);
+		return;
+	}
+	mtx_lock(&sc->xbs_lock);
+	TAILQ_REMOVE(&sc->xbs_children, xi, xi_link);
+	sc->xbs_removed++;
+	mtx_unlock(&sc->xbs_lock);
+	free(xi, M_XENBUS);
+}
+
+/* Read the other end's state and give it to an attached driver. */
+static void
+xenbusb_otherend_node(struct xenbusb_softc *sc, struct xenbus_ivars *xi)
+{
 	char *val;
 	int state, error;
 
+	bus_topo_assert();
 	if ((error = xs_read(0, xi->xi_statepath, NULL, &val, NULL)) != 0)
 		return;		/* not there (yet, or any more) */
 	error = xs_parse_int(val, XenbusStateUnknown, XenbusStateReconfigured,
 	    &state);
 	if (error != 0) {
-		device_printf(device_get_parent(xi->xi_dev), "%s: ignoring "
-		    "invalid state \"%.16s\" of %s (error %d)\n", xi->xi_node,
-		    val, xi->xi_otherend, error);
+		device_printf(sc->xbs_dev, "%s: ignoring invalid state "
+		    "\"%.16s\" of %s (error %d)\n", xi->xi_node, val,
+		    xi->xi_otherend, error);
 		free(val, M_XENSTORE);
 		return;
 	}
 	free(val, M_XENSTORE);
-	if (device_is_attached(xi->xi_dev))
+	if (xi->xi_dev != NULL && device_is_attached(xi->xi_dev))
 		XENBUS_OTHEREND_CHANGED(xi->xi_dev, (XenbusState)state);
+}
+
+/*
+ * Do the work of one node, if there is any: false when there was none.
+ * A departed node is removed rather than attached or told anything.
+ */
+static bool
+xenbusb_work_one(struct xenbusb_softc *sc)
+{
+	struct xenbus_ivars *xi;
+	int todo;
+
+	bus_topo_assert();
+	mtx_lock(&sc->xbs_lock);
+	TAILQ_FOREACH(xi, &sc->xbs_children, xi_link)
+		if ((xi->xi_flags & XIF_WORK) != 0 &&
+		    (xi->xi_flags & XIF_STUCK) == 0)
+			break;
+	if (xi == NULL) {
+		mtx_unlock(&sc->xbs_lock);
+		return (false);
+	}
+	if ((xi->xi_flags & XIF_GONE) != 0) {
+		todo = XIF_GONE;
+		xi->xi_flags &= ~XIF_WORK;
+	} else if ((xi->xi_flags & XIF_NEW) != 0) {
+		todo = XIF_NEW;
+		/* The watch registered after attach gives the state. */
+		xi->xi_flags &= ~(XIF_NEW | XIF_OTHEREND);
+	} else {
+		todo = XIF_OTHEREND;
+		xi->xi_flags &= ~XIF_OTHEREND;
+	}
+	mtx_unlock(&sc->xbs_lock);
+	switch (todo) {
+	case XIF_GONE:
+		xenbusb_remove_node(sc, xi);
+		break;
+	case XIF_NEW:
+		xenbusb_attach_node(sc, xi);
+		break;
+	default:
+		xenbusb_otherend_node(sc, xi);
+		break;
+	}
+	return (true);
+}
+
+/* The bus's task: all queued work, one node at a time. */
+static void
+xenbusb_task(void *arg, int pending)
+{
+	struct xenbusb_softc *sc = arg;
+	bool more;
+
+	do {
+		bus_topo_lock();
+		more = xenbusb_work_one(sc);
+		bus_topo_unlock();
+	} while (more);
 }
 
 static void
@@ -439,15 +620,29 @@ xenbusb_attach(device_t dev)
 	char node[80];
 	int error;
 
+	bus_topo_assert();
 	sc->xbs_dev = dev;
 	mtx_init(&sc->xbs_lock, "xenbusb", MTX_DEF);
 	TAILQ_INIT(&sc->xbs_children);
+	TASK_INIT(&sc->xbs_task, 0, xenbusb_task, sc);
+	sc->xbs_tq = taskqueue_create(device_get_nameunit(dev), M_WAITOK,
+	    PRI_KERN);
+	if (sc->xbs_tq == NULL) {
+		device_printf(dev, "cannot start the hot-plug thread\n");
+		mtx_destroy(&sc->xbs_lock);
+		return (ENOMEM);
+	}
 	snprintf(sc->xbs_home, sizeof(sc->xbs_home), "/local/domain/%u",
 	    xs_domid());
+	/* What is there now attaches here, in the boot thread. */
 	mtx_lock(&sc->xbs_lock);
-	xenbusb_scan(sc, false);
+	(void)xenbusb_scan(sc);
 	mtx_unlock(&sc->xbs_lock);
-	(void)bus_generic_attach(dev);
+	while (xenbusb_work_one(sc))
+		;
+	mtx_lock(&sc->xbs_lock);
+	sc->xbs_attached = true;
+	mtx_unlock(&sc->xbs_lock);
 	snprintf(node, sizeof(node), "%s/device", sc->xbs_home);
 	if ((error = xs_watch_register(&sc->xbs_watch, node,
 	    xenbusb_devices_watch, sc)) != 0) {
@@ -458,6 +653,11 @@ xenbusb_attach(device_t dev)
 	return (0);
 }
 
+/*
+ * Detach (topology lock held).  The task may be waiting for the lock we
+ * hold, so it cannot be drained here: if it is running, refuse (EBUSY)
+ * and let it finish.
+ */
 static int
 xenbusb_detach(device_t dev)
 {
@@ -465,19 +665,42 @@ xenbusb_detach(device_t dev)
 	struct xenbus_ivars *xi;
 	int error;
 
-	xs_watch_unregister(&sc->xbs_watch);
+	bus_topo_assert();
 	mtx_lock(&sc->xbs_lock);
+	sc->xbs_detaching = true;
+	mtx_unlock(&sc->xbs_lock);
+	if (taskqueue_cancel(sc->xbs_tq, &sc->xbs_task, NULL) != 0) {
+		mtx_lock(&sc->xbs_lock);
+		sc->xbs_detaching = false;
+		mtx_unlock(&sc->xbs_lock);
+		return (EBUSY);
+	}
+	if (sc->xbs_watch.xw_node != NULL)
+		xs_watch_unregister(&sc->xbs_watch);
 	while ((xi = TAILQ_FIRST(&sc->xbs_children)) != NULL) {
-		if (xi->xi_watching)
+		if (xi->xi_watching) {
 			xs_watch_unregister(&xi->xi_watch);
-		if ((error = device_delete_child(dev, xi->xi_dev)) != 0) {
+			xi->xi_watching = false;
+		}
+		if (xi->xi_dev != NULL &&
+		    (error = device_delete_child(dev, xi->xi_dev)) != 0) {
+			/* Give the bus back its hot-plug. */
+			mtx_lock(&sc->xbs_lock);
+			sc->xbs_detaching = false;
+			xenbusb_kick(sc);
 			mtx_unlock(&sc->xbs_lock);
+			if (sc->xbs_watch.xw_node != NULL)
+				(void)xs_watch_register(&sc->xbs_watch,
+				    sc->xbs_watch.xw_node,
+				    xenbusb_devices_watch, sc);
 			return (error);
 		}
+		mtx_lock(&sc->xbs_lock);
 		TAILQ_REMOVE(&sc->xbs_children, xi, xi_link);
+		mtx_unlock(&sc->xbs_lock);
 		free(xi, M_XENBUS);
 	}
-	mtx_unlock(&sc->xbs_lock);
+	taskqueue_free(sc->xbs_tq);
 	mtx_destroy(&sc->xbs_lock);
 	return (0);
 }
@@ -500,15 +723,35 @@ xenbusb_probe_nomatch(device_t dev, device_t child)
 	    xi->xi_node);
 }
 
-/* A loaded driver: offer it our unattached children. */
+/*
+ * A loaded driver (topology lock held, in the thread that loads it):
+ * offer it our unattached children here, and queue the other end's
+ * state for each one it attaches.
+ */
 static void
 xenbusb_driver_added(device_t dev, driver_t *driver)
 {
 	struct xenbusb_softc *sc = device_get_softc(dev);
+	struct xenbus_ivars *xi;
+	device_t *kids;
+	int n, i;
 
-	mtx_lock(&sc->xbs_lock);
-	bus_generic_driver_added(dev, driver);
-	mtx_unlock(&sc->xbs_lock);
+	bus_topo_assert();
+	DEVICE_IDENTIFY(driver, dev);
+	if (device_get_children(dev, &kids, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (device_get_state(kids[i]) != DS_NOTPRESENT ||
+		    device_probe_and_attach(kids[i]) != 0 ||
+		    !device_is_attached(kids[i]))
+			continue;
+		xi = device_get_ivars(kids[i]);
+		mtx_lock(&sc->xbs_lock);
+		xi->xi_flags |= XIF_OTHEREND;
+		xenbusb_kick(sc);
+		mtx_unlock(&sc->xbs_lock);
+	}
+	free(kids, M_TEMP);
 }
 
 static kobj_method_t xenbusb_methods[] = {

@@ -17,6 +17,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "device_if.h"
 #include "bus_if.h"
 #include "malloc_host.h"
+#include "sx_host.h"
 
 #define	malloc	kern_malloc
 #define	free	kern_free
@@ -348,6 +350,8 @@ setup_bus(void)
 
 	root_bus_init();
 	ATF_REQUIRE(root_bus != NULL);
+	/* Held for the rest of the test, as a kernel caller would hold it. */
+	bus_topo_lock();
 	ATF_REQUIRE_EQ(devclass_add_driver(root_devclass, &tbus_driver, NULL),
 	    0);
 	bus = device_add_child(root_bus, "tbus", DEVICE_UNIT_ANY);
@@ -907,6 +911,7 @@ ATF_TC_BODY(driver_module, tc)
 	struct tbus_ivars iv = { 0, 0, 0 };
 	struct driver_module_data *dmd;
 	device_t bus, dev;
+	unsigned long xlocks;
 
 	ATF_CHECK_EQ(SET_COUNT(modmetadata_set), 2);
 	dmd = find_dmd(&tmod_driver);
@@ -920,6 +925,9 @@ ATF_TC_BODY(driver_module, tc)
 	dev = add_leaf(bus, NULL, DEVICE_UNIT_ANY, &iv);
 	ATF_CHECK_EQ(device_probe_and_attach(dev), ENXIO);
 	evlog[0] = '\0';
+	/* The handler takes the topology lock itself. */
+	bus_topo_unlock();
+	xlocks = sx_host_xlocks;
 
 	/* The driver's handler refuses: nothing registered. */
 	tmod_error = EINVAL;
@@ -928,8 +936,10 @@ ATF_TC_BODY(driver_module, tc)
 	ATF_CHECK(!device_is_attached(dev));
 	tmod_error = 0;
 
+	ATF_CHECK_EQ(sx_host_xlocks, xlocks + 1);
 	ATF_CHECK_EQ(driver_module_handler(NULL, MOD_LOAD, dmd), 0);
 	CHECK_LOG("evh:0 attach:tdef0");
+	ATF_CHECK_EQ(sx_host_xlocks, xlocks + 2);
 	ATF_CHECK_EQ(driver_module_handler(NULL, MOD_SHUTDOWN, dmd), 0);
 	CHECK_LOG("evh:2");
 
@@ -965,16 +975,37 @@ ATF_TC_BODY(root, tc)
 	ATF_CHECK_STREQ(device_get_desc(root_bus), "System root bus");
 
 	/* A root driver found by identify attaches at configure time. */
+	bus_topo_lock();
 	ATF_CHECK_EQ(devclass_add_driver(root_devclass, &tident_driver,
 	    NULL), 0);
+	bus_topo_unlock();
 	CHECK_LOG("identify:root0 attach:tident0");
-	root_bus_configure();
+	root_bus_configure();		/* takes the topology lock */
 	CHECK_LOG("identify:root0");
 	ATF_CHECK(device_find_child(root_bus, "tident", 0) != NULL);
 }
 
+/* Changing the tree without the topology lock is caught. */
+ATF_TC_WITHOUT_HEAD(topo_lock_required);
+ATF_TC_BODY(topo_lock_required, tc)
+{
+	device_t *kids;
+	int n;
+
+	root_bus_init();
+	bus_topo_slock();
+	/* Reading with it held shared is fine ... */
+	ATF_REQUIRE_EQ(device_get_children(root_bus, &kids, &n), 0);
+	kern_free(kids, M_TEMP);
+	bus_topo_sunlock();
+	/* ... adding a child without it is not. */
+	atf_tc_expect_signal(SIGABRT, "device_add_child asserts the lock");
+	(void)device_add_child(root_bus, NULL, DEVICE_UNIT_ANY);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, topo_lock_required);
 	ATF_TP_ADD_TC(tp, probe_priority);
 	ATF_TP_ADD_TC(tp, probe_specific_and_named);
 	ATF_TP_ADD_TC(tp, no_driver);

@@ -6,10 +6,14 @@
 
 /*
  * The xenbus front bus (sys/xen/xenbus/xenbusb_front.c) on the host, with
- * the real newbus and kobj underneath and a fake xenstore (fake_xs.c):
- * enumeration at attach, hot-plug and hot-unplug through the device/
- * watch, malformed nodes left out, and the other end's state reaching an
- * attached driver only when it is a valid XenbusState.
+ * the real newbus and kobj underneath, a fake xenstore (fake_xs.c) and
+ * task queues the test runs by hand (taskqueue_host.c): enumeration at
+ * attach, hot-plug and hot-unplug through the device/ watch, malformed
+ * nodes left out, and the other end's state reaching an attached driver
+ * only when it is a valid XenbusState.  Hot-plug work is deferred: watch
+ * callbacks attach and detach nothing themselves and never take the
+ * topology lock (sx_host.c aborts if they wait for it), and a watch event
+ * handled while a driver's attach is in progress is seen.
  */
 
 #include <atf-c.h>
@@ -33,6 +37,8 @@
 #include <xen/xenstore/xenstorevar.h>
 #include <xen/xenbus/xenbusvar.h>
 #include "fake_xs.h"
+#include "sx_host.h"
+#include "taskqueue_host.h"
 
 #include "device_if.h"
 #include "bus_if.h"
@@ -112,8 +118,22 @@ setup(void)
 		if (strcmp((*dmdp)->dmd_busname, "root") == 0)
 			ATF_REQUIRE_EQ(0, (*dmdp)->dmd_handler(NULL, MOD_LOAD,
 			    *dmdp));
+	bus_topo_lock();
 	ATF_REQUIRE(devclass_add_driver(devclass_create("xenbusb_front"),
 	    &tbd_driver, &dc) == 0);
+	bus_topo_unlock();
+}
+
+/* Deliver watch events and run the tasks they queue until all is quiet. */
+static void
+settle(void)
+{
+	int n;
+
+	do {
+		n = fake_xs_deliver();
+		n += taskqueue_host_run_all();
+	} while (n > 0);
 }
 
 static void
@@ -122,7 +142,7 @@ start(void)
 	root_bus_configure();
 	bus = devclass_get_device(devclass_find("xenbusb_front"), 0);
 	ATF_REQUIRE(bus != NULL && device_is_attached(bus));
-	(void)fake_xs_deliver();
+	settle();
 }
 
 static int
@@ -131,7 +151,9 @@ nchildren(void)
 	device_t *kids;
 	int n;
 
+	bus_topo_slock();
 	ATF_REQUIRE_EQ(0, device_get_children(bus, &kids, &n));
+	bus_topo_sunlock();
 	kern_free(kids, M_TEMP);
 	return (n);
 }
@@ -143,7 +165,9 @@ child_at(const char *node)
 	char loc[128];
 	int n, i;
 
+	bus_topo_slock();
 	ATF_REQUIRE_EQ(0, device_get_children(bus, &kids, &n));
+	bus_topo_sunlock();
 	for (i = 0; i < n; i++)
 		if (BUS_CHILD_LOCATION(bus, kids[i], loc, sizeof(loc)) == 0 &&
 		    strcmp(loc, node) == 0)
@@ -182,17 +206,17 @@ ATF_TC_BODY(hotplug, tc)
 	start();
 	ATF_CHECK_EQ(0, nchildren());
 	add_vbd("51728", BE "/vbd/5/51728", "0");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(1, nchildren());
 	ATF_CHECK(child_at("device/vbd/51728") != NULL);
 	ATF_CHECK_EQ(1, tbd_attached);
 	/* Events about the same node do not add it twice. */
 	fake_xs_set("device/vbd/51728/state", "1");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(1, nchildren());
 	/* Unplug: detached and deleted, its state watch gone too. */
 	fake_xs_rm("device/vbd/51728");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(0, nchildren());
 	ATF_CHECK_EQ(1, tbd_detached);
 	ATF_CHECK_EQ(1, fake_xs_nwatches());	/* only device/ */
@@ -214,13 +238,13 @@ ATF_TC_BODY(malformed, tc)
 	add_vbd("5", "/etc/passwd", "0");
 	add_vbd("6", "", "0");
 	add_vbd("has space", BE "/vbd/5/7", "0");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(0, nchildren());
 	ATF_CHECK_EQ(0, tbd_attached);
 	ATF_CHECK_EQ(live, kern_malloc_live);
 	/* A node that is fixed later is taken. */
 	fake_xs_set("device/vbd/1/backend-id", "0");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(1, nchildren());
 	ATF_CHECK(child_at("device/vbd/1") != NULL);
 }
@@ -233,16 +257,16 @@ ATF_TC_BODY(otherend_state, tc)
 	start();
 	tbd_changes = 0;
 	fake_xs_set(BE "/vbd/5/51712/state", "4");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(1, tbd_changes);
 	ATF_CHECK_EQ(XenbusStateConnected, tbd_last);
 	fake_xs_set(BE "/vbd/5/51712/state", "99");
 	fake_xs_set(BE "/vbd/5/51712/state", "abc");
 	fake_xs_set(BE "/vbd/5/51712/state", "4x");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(1, tbd_changes);
 	fake_xs_set(BE "/vbd/5/51712/state", "6");
-	(void)fake_xs_deliver();
+	settle();
 	ATF_CHECK_EQ(2, tbd_changes);
 	ATF_CHECK_EQ(XenbusStateClosed, tbd_last);
 	ATF_CHECK_EQ(XenbusStateClosed,
@@ -274,8 +298,139 @@ ATF_TC_BODY(set_state_and_errors, tc)
 	ATF_CHECK_STREQ("invalid", xenbus_strstate((XenbusState)42));
 }
 
+/* Hot-plug attach and detach happen in the task, not the watch callback. */
+ATF_TC_WITHOUT_HEAD(deferred_attach);
+ATF_TC_BODY(deferred_attach, tc)
+{
+	unsigned long xlocks;
+
+	setup();
+	start();
+	add_vbd("51728", BE "/vbd/5/51728", "0");
+	xlocks = sx_host_xlocks;
+	ATF_REQUIRE(fake_xs_deliver() > 0);
+	ATF_CHECK_EQ(0, tbd_attached);
+	ATF_CHECK_EQ(0, nchildren());
+	ATF_CHECK_EQ(xlocks, sx_host_xlocks);	/* no topology lock taken */
+	ATF_CHECK_EQ(1, taskqueue_host_pending_all());
+	ATF_CHECK(taskqueue_host_run_all() >= 1);
+	ATF_CHECK_EQ(1, tbd_attached);
+	ATF_CHECK_EQ(1, nchildren());
+	ATF_CHECK(sx_host_xlocks > xlocks);	/* the task took it */
+	settle();
+
+	fake_xs_rm("device/vbd/51728");
+	ATF_REQUIRE(fake_xs_deliver() > 0);
+	ATF_CHECK_EQ(0, tbd_detached);
+	ATF_CHECK_EQ(1, nchildren());
+	(void)taskqueue_host_run_all();
+	ATF_CHECK_EQ(1, tbd_detached);
+	ATF_CHECK_EQ(0, nchildren());
+	ATF_CHECK_EQ(1, fake_xs_nwatches());
+}
+
+/*
+ * A driver whose attach "sleeps": while it is in attach, dom0 adds a
+ * second device and the watch thread handles the event.  The callback
+ * must neither wait for the topology lock (held by the attaching task;
+ * sx_host.c aborts on that) nor attach the device itself; it queues it.
+ */
+static int slow_attached, slow_delivered, slow_queued, slow_nested;
+static char slow_order[64];
+
+static int
+tslow_probe(device_t dev)
+{
+	if (strcmp(xenbus_get_type(dev), "vslow") != 0)
+		return (ENXIO);
+	device_set_desc(dev, "Slow Test Device");
+	return (BUS_PROBE_DEFAULT);
+}
+
+static int
+tslow_attach(device_t dev)
+{
+	static int depth;
+
+	if (depth++ > 0)
+		slow_nested++;
+	snprintf(slow_order + strlen(slow_order),
+	    sizeof(slow_order) - strlen(slow_order), "%s ",
+	    xenbus_get_node(dev));
+	if (slow_attached++ == 0) {
+		/* Meanwhile, in the watch thread ... */
+		fake_xs_set("device/vslow/2/backend-id", "0");
+		fake_xs_set("device/vslow/2/backend", BE "/vslow/5/2");
+		slow_delivered = fake_xs_deliver();
+		slow_queued = taskqueue_host_pending_all();
+	}
+	depth--;
+	return (0);
+}
+
+static XenbusState slow_state;
+
+static void
+tslow_otherend_changed(device_t dev, XenbusState state)
+{
+	slow_state = state;
+}
+
+static kobj_method_t tslow_methods[] = {
+	DEVMETHOD(device_probe,		tslow_probe),
+	DEVMETHOD(device_attach,	tslow_attach),
+	DEVMETHOD(xenbus_otherend_changed, tslow_otherend_changed),
+	DEVMETHOD_END
+};
+static driver_t tslow_driver = { "tslow", tslow_methods, 0 };
+
+ATF_TC_WITHOUT_HEAD(watch_during_attach);
+ATF_TC_BODY(watch_during_attach, tc)
+{
+	setup();
+	bus_topo_lock();
+	ATF_REQUIRE(devclass_add_driver(devclass_find("xenbusb_front"),
+	    &tslow_driver, NULL) == 0);
+	bus_topo_unlock();
+	start();
+	fake_xs_set("device/vslow/1/backend-id", "0");
+	fake_xs_set("device/vslow/1/backend", BE "/vslow/5/1");
+	settle();
+	ATF_CHECK_EQ(2, slow_attached);
+	ATF_CHECK(slow_delivered > 0);
+	ATF_CHECK_EQ(1, slow_queued);
+	ATF_CHECK_EQ(0, slow_nested);
+	ATF_CHECK_STREQ("device/vslow/1 device/vslow/2 ", slow_order);
+	ATF_CHECK_EQ(2, nchildren());
+}
+
+/* A driver loaded later attaches and hears the other end's state. */
+ATF_TC_WITHOUT_HEAD(driver_loaded_later);
+ATF_TC_BODY(driver_loaded_later, tc)
+{
+	setup();
+	fake_xs_set("device/vslow/7/backend-id", "0");
+	fake_xs_set("device/vslow/7/backend", BE "/vslow/5/7");
+	fake_xs_set(BE "/vslow/5/7/state", "2");
+	start();
+	ATF_CHECK(!device_is_attached(child_at("device/vslow/7")));
+	slow_attached = 1;	/* no second device from its attach */
+	bus_topo_lock();
+	ATF_REQUIRE(devclass_add_driver(devclass_find("xenbusb_front"),
+	    &tslow_driver, NULL) == 0);
+	bus_topo_unlock();
+	ATF_CHECK(device_is_attached(child_at("device/vslow/7")));
+	ATF_CHECK_EQ(1, taskqueue_host_pending_all());
+	ATF_CHECK_EQ(XenbusStateUnknown, slow_state);
+	settle();
+	ATF_CHECK_EQ(XenbusStateInitWait, slow_state);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, deferred_attach);
+	ATF_TP_ADD_TC(tp, watch_during_attach);
+	ATF_TP_ADD_TC(tp, driver_loaded_later);
 	ATF_TP_ADD_TC(tp, enumerate);
 	ATF_TP_ADD_TC(tp, hotplug);
 	ATF_TP_ADD_TC(tp, malformed);
