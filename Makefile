@@ -36,6 +36,7 @@ MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
 PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/sys/layers \
+		tests/sys/net \
 		tests/share/man tests/lab tests/bench
 BOOT_DIRS=	${KERNEL_DIR} ${MODULE_DIRS} ${PRELOAD_DIR}
 SUBDIRS=	${BOOT_DIRS} ${TEST_DIRS}
