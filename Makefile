@@ -71,7 +71,8 @@ test: all ${OBJTOP}/tests/Kyuafile .PHONY
 
 # Longer fuzzing than `make test' does; stops at the first finding, which
 # is left as crash-* in the fuzzer's object directory.
-FUZZ_DIRS=	tests/sys/xen tests/sys/kern/linker tests/sys/kern/preload
+FUZZ_DIRS=	tests/sys/xen tests/sys/kern/linker tests/sys/kern/preload \
+		tests/sys/net
 FUZZ_TIME?=	600
 
 fuzz: .PHONY

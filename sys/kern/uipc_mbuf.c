@@ -442,6 +442,37 @@ m_copyback(struct mbuf *m0, int off, int len, const void *cp, int how)
 }
 
 /*
+ * Copy len bytes of chain src from offset soff into chain dst at offset
+ * doff, growing dst as m_copyback does.  EINVAL if src is too short.
+ */
+int
+m_copychain(struct mbuf *dst, int doff, const struct mbuf *src, int soff,
+    int len, int how)
+{
+	int count, error;
+
+	if (soff < 0 || len < 0 || doff < 0)
+		return (EINVAL);
+	while (src != NULL && soff >= src->m_len) {
+		soff -= src->m_len;
+		src = src->m_next;
+	}
+	while (len > 0) {
+		if (src == NULL)
+			return (EINVAL);
+		count = MIN(src->m_len - soff, len);
+		error = m_copyback(dst, doff, count, src->m_data + soff, how);
+		if (error != 0)
+			return (error);
+		doff += count;
+		len -= count;
+		soff = 0;
+		src = src->m_next;
+	}
+	return (0);
+}
+
+/*
  * A packet holding a copy of len bytes at buf, in one mbuf or a chain of
  * clusters, with 'lead' bytes of room in front of the data (for headers).
  */

@@ -117,6 +117,8 @@ void		 m_adj(struct mbuf *, int);
 struct mbuf	*m_pullup(struct mbuf *, int);
 int		 m_copydata(const struct mbuf *, int, int, void *);
 int		 m_copyback(struct mbuf *, int, int, const void *, int);
+int		 m_copychain(struct mbuf *, int, const struct mbuf *, int, int,
+		    int);
 struct mbuf	*m_devget(const void *, int, int, struct ifnet *, int);
 struct mbuf	*m_dup(const struct mbuf *, int);
 void		 m_cat(struct mbuf *, struct mbuf *);

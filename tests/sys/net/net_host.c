@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/sysctl.h>
 #include <vm/vm_kern.h>
 
 #include "net_host_var.h"
@@ -73,4 +74,11 @@ strlcpy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return (len);
+}
+
+/* sysctl handlers are compiled, never called, on the host. */
+int
+sysctl_emit(struct sysctl_req *req, const char *sub, const char *fmt, ...)
+{
+	return (0);
 }

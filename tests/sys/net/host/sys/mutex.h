@@ -18,6 +18,7 @@ struct mtx {
 
 #define	MTX_DEF		0x0000
 #define	MTX_SPIN	0x0001
+#define	MTX_RECURSE	0x0004
 #define	MA_OWNED	0x01
 #define	MA_NOTOWNED	0x02
 

@@ -12,6 +12,7 @@ struct sysctl_oid;
 struct sysctl_req;
 
 #define	SYSCTL_DECL(parent)	struct host_sysctl_unused
+#define	SYSCTL_ROOT_NODE(name, descr) struct host_sysctl_unused
 #define	SYSCTL_NODE(parent, name, descr) struct host_sysctl_unused
 #define	SYSCTL_INT(parent, name, ptr, descr) struct host_sysctl_unused
 #define	SYSCTL_UINT(parent, name, ptr, descr) struct host_sysctl_unused
