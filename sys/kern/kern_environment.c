@@ -7,7 +7,8 @@
 /*
  * The kernel environment: "name=value" words from the xl command line
  * (start_info.cmd_line, xl's extra=), read by subsystems at boot as
- * tunables.  A bare word "name" reads as "1".  Words are split on blanks;
+ * tunables.  A bare word "name" reads as "1".  Words are split on blanks,
+ * except inside a value in double quotes (name="a b" reads as a b);
  * names and values are copied into a fixed table, so a long or malformed
  * command line is truncated and reported, never overrun.
  */
@@ -30,8 +31,9 @@ static int kenv_count;
 void
 kenv_init(const char *cmdline, size_t len)
 {
-	const char *p, *end, *w, *eq;
+	const char *p, *end, *w, *eq, *v;
 	size_t nlen, vlen;
+	bool quoted;
 
 	kenv_count = 0;
 	p = cmdline;
@@ -42,13 +44,28 @@ kenv_init(const char *cmdline, size_t len)
 		if (p == end)
 			break;
 		w = p;
+		quoted = false;
+		while (p < end && *p != ' ' && *p != '\t' && *p != '=')
+			p++;
+		eq = p;
+		v = p + 1;
+		if (p < end && *p == '=' && p + 1 < end && p[1] == '"') {
+			/* name="value with blanks" */
+			v = p + 2;
+			for (p = v; p < end && *p != '"'; p++)
+				;
+			quoted = p < end;
+			vlen = p - v;
+			if (quoted)
+				p++;
+		}
 		while (p < end && *p != ' ' && *p != '\t')
 			p++;
-		for (eq = w; eq < p && *eq != '='; eq++)
-			;
 		nlen = eq - w;
-		vlen = eq < p ? (size_t)(p - eq - 1) : 1;
-		if (nlen == 0 || nlen >= KENV_NAMELEN || vlen >= KENV_VALLEN) {
+		if (!quoted)
+			vlen = eq < p ? (size_t)(p - eq - 1) : 1;
+		if (nlen == 0 || nlen >= KENV_NAMELEN || vlen >= KENV_VALLEN ||
+		    (quoted && p != v + vlen + 1)) {
 			printf("kenv: ignoring malformed or oversized word "
 			    "\"%.*s\"\n", (int)MIN((size_t)(p - w), 40), w);
 			continue;
@@ -61,7 +78,7 @@ kenv_init(const char *cmdline, size_t len)
 		memcpy(kenv_vars[kenv_count].name, w, nlen);
 		kenv_vars[kenv_count].name[nlen] = '\0';
 		if (eq < p) {
-			memcpy(kenv_vars[kenv_count].value, eq + 1, vlen);
+			memcpy(kenv_vars[kenv_count].value, v, vlen);
 			kenv_vars[kenv_count].value[vlen] = '\0';
 		} else
 			strlcpy(kenv_vars[kenv_count].value, "1", KENV_VALLEN);

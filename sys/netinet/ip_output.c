@@ -40,7 +40,8 @@ ip_udp_cksum(struct mbuf *m, int hlen)
 	sum = in_cksum(m, hlen, m->m_pkthdr.len - hlen);
 	if (sum == 0)
 		sum = 0xffff;
-	(void)m_copyback(m, hlen + offsetof(struct udphdr, uh_sum),
+	/* uh_sum is at offset 6 of the UDP header. */
+	(void)m_copyback(m, hlen + 6,
 	    sizeof(sum), &sum, M_NOWAIT);
 	m->m_pkthdr.csum_flags &= ~CSUM_UDP;
 }
