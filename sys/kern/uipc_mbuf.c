@@ -8,7 +8,9 @@
  * mbuf(9): packet buffers, packet queues and page pools.
  *
  * mbufs come from malloc(9) (type M_MBUF, MSIZE bytes each); default
- * clusters are whole pages from malloc(9) as well (type M_MBUFCL).  Page
+ * clusters are whole pages from kmem_malloc(), and up to MCL_CACHE_MAX
+ * freed ones are kept for reuse (mapping a page costs hypercalls);
+ * m_reclaim() gives the cached ones back.  Page
  * pools (pagepool_create) hold a fixed number of pages taken from
  * kmem_malloc() when they are made; their free pages are linked through
  * their first word, so taking and returning one is a few stores under a
@@ -36,7 +38,6 @@
 #include <vm/vm_kern.h>
 
 MALLOC_DEFINE(M_MBUF, "mbuf", "packet buffers");
-MALLOC_DEFINE(M_MBUFCL, "mbufcl", "packet buffer clusters");
 MALLOC_DEFINE(M_PAGEPOOL, "pagepool", "page pool headers");
 
 CTASSERT(sizeof(struct mbuf) <= MSIZE / 2);
@@ -65,8 +66,12 @@ struct pagepool {
 	bool		 pp_dying;	/* [p] destroyed; free on last put */
 };
 
-/* mbstat is updated under this spin mutex. */
+/* mbstat and the cluster cache are updated under this spin mutex. */
 static struct mtx mbstat_mtx;
+
+#define	MCL_CACHE_MAX	128
+static void *mcl_cache;			/* free clusters, through word 0 */
+static u_int mcl_ncached;
 
 static void
 mbuf_init(void *arg)
@@ -126,6 +131,60 @@ m_gethdr(int how)
 	return (m);
 }
 
+static void *
+mcl_alloc(void)
+{
+	void **cl;
+
+	mtx_lock_spin(&mbstat_mtx);
+	cl = mcl_cache;
+	if (cl != NULL) {
+		mcl_cache = *cl;
+		mcl_ncached--;
+	}
+	mtx_unlock_spin(&mbstat_mtx);
+	if (cl == NULL)
+		cl = (void **)kmem_malloc(PAGE_SIZE, M_NOWAIT);
+	return (cl);
+}
+
+static void
+mcl_free(void *p)
+{
+	void **cl = p;
+
+	mtx_lock_spin(&mbstat_mtx);
+	if (mcl_ncached < MCL_CACHE_MAX) {
+		*cl = mcl_cache;
+		mcl_cache = cl;
+		mcl_ncached++;
+		cl = NULL;
+	}
+	mtx_unlock_spin(&mbstat_mtx);
+	if (cl != NULL)
+		kmem_free((vm_offset_t)cl, PAGE_SIZE);
+}
+
+/* Give the cached free clusters back to kmem. */
+void
+m_reclaim(void)
+{
+	void **cl;
+
+	for (;;) {
+		mtx_lock_spin(&mbstat_mtx);
+		cl = mcl_cache;
+		if (cl != NULL) {
+			mcl_cache = *cl;
+			mcl_ncached--;
+		}
+		mtx_unlock_spin(&mbstat_mtx);
+		if (cl == NULL)
+			break;
+		kmem_free((vm_offset_t)cl, PAGE_SIZE);
+	}
+}
+
 /* An mbuf with a default cluster; flags is M_PKTHDR or 0. */
 struct mbuf *
 m_getcl(int how, int flags)
@@ -136,7 +195,7 @@ m_getcl(int how, int flags)
 	m = m_get(how);
 	if (m == NULL)
 		return (NULL);
-	cl = malloc(MCLBYTES, M_MBUFCL, how);
+	cl = mcl_alloc();
 	if (cl == NULL) {
 		mbstat_add(&mbstat.m_drops, 1);
 		(void)m_free(m);
@@ -161,7 +220,7 @@ m_free(struct mbuf *m)
 		if (m->m_ext.ext_pool != NULL)
 			pagepool_put(m->m_ext.ext_pool, m->m_ext.ext_buf);
 		else {
-			free(m->m_ext.ext_buf, M_MBUFCL);
+			mcl_free(m->m_ext.ext_buf);
 			mbstat_add(&mbstat.m_clusters, -1);
 		}
 	}

@@ -27,8 +27,8 @@
  * alone), one past the end the last fragment set, a second, different
  * last fragment, a non-final fragment whose length is not a multiple of
  * 8, or one that would make the datagram larger than 65535 bytes drops
- * the whole datagram: an attacker cannot make us splice data or hold
- * memory for long.  A datagram is complete when its fragments, which do
+ * the whole datagram and counts an input error on the interface: an
+ * attacker cannot make us splice data or hold memory for long.  A datagram is complete when its fragments, which do
  * not overlap, add up to the length of the last one's end.
  */
 
@@ -97,6 +97,16 @@ ipq_free(struct ipq *fp)
 	free(fp, M_IPREASS);
 }
 
+/* A malformed or hostile fragment: also an input error of its link. */
+static void
+frag_bad(struct mbuf *m)
+{
+	struct ifnet *ifp = m->m_pkthdr.rcvif;
+
+	if (ifp != NULL)
+		if_inc_counter_q(ifp, m->m_pkthdr.flowid, IFCOUNTER_IERRORS, 1);
+}
+
 static void
 ipq_drop(struct ipq *fp)
 {
@@ -126,6 +136,7 @@ ip_reass(struct mbuf *m)
 	if (len <= 0 || (more && (len & 7) != 0) ||
 	    off + len + hlen > IP_MAXPACKET) {
 		ipstat.fragdropped++;
+		frag_bad(m);
 		m_freem(m);
 		return (NULL);
 	}
@@ -189,8 +200,10 @@ ip_reass(struct mbuf *m)
 	for (f = m->m_nextpkt; f != NULL && fp->ipq_total >= 0;
 	    f = f->m_nextpkt) {
 		frag_span(f, &foff, &flen);
-		if (foff + flen > fp->ipq_total)
+		if (foff + flen > fp->ipq_total) {
+			frag_bad(m);
 			goto dropq;
+		}
 	}
 	if (fp->ipq_total < 0)
 		return (NULL);
@@ -230,6 +243,7 @@ ip_reass(struct mbuf *m)
 	return (m);
 dropall:
 	ipstat.fragdropped++;		/* this one */
+	frag_bad(m);
 	m_freem(m);
 dropq:
 	ipq_drop(fp);			/* m, if queued, with the rest */

@@ -123,6 +123,7 @@ struct mbuf	*m_devget(const void *, int, int, struct ifnet *, int);
 struct mbuf	*m_dup(const struct mbuf *, int);
 void		 m_cat(struct mbuf *, struct mbuf *);
 void		 m_fixhdr(struct mbuf *);
+void		 m_reclaim(void);
 
 /*
  * M_PREPEND(m, len, how): make room for len bytes in front of the
