@@ -18,10 +18,12 @@ out=$OBJTOP/lab/tests
 kernel=$OBJTOP/boot/kernel/kernel
 # The preload image (modules, loader.conf) is every guest's ramdisk.
 preload=$OBJTOP/boot/preload.cpio
+# dom0's tool for scenarios/xn.sh (tests/lab/Makefile).
+labtool=$OBJTOP/tests/lab/xn_labtool
 mkdir -p "$OBJTOP/lab"
 
 stamp() {
-	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh \
+	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh "$labtool" \
 	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
 	    sha256sum | cut -c1-16
 }
@@ -38,6 +40,9 @@ set --
 for s in "$SRCTOP"/tests/lab/scenarios/*.sh; do
 	set -- "$@" -s "$s"
 done
+if [ -f "$labtool" ]; then
+	set -- -f "$labtool" "$@"
+fi
 if [ -f "$preload" ]; then
 	set -- -r "$preload" "$@"
 else
