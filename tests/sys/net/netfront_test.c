@@ -553,6 +553,15 @@ ATF_TC_BODY(tx_full_and_hostile, tc)
 	rsp->id = 9999;
 	ATF_CHECK_EQ(xn_txq_complete(&txq), 1);
 	ATF_CHECK_EQ(txq.tq_stats.tx_bad_id, 1);
+	/* An id in range but not in flight: both frames stay in flight. */
+	m = m_devget(frame, 100, 0, NULL, M_NOWAIT);
+	ATF_REQUIRE_EQ(xn_txq_encap(&txq, m), 0);
+	ATF_CHECK_EQ(be_tx(NETIF_RSP_OKAY, NULL, &len, &n, &flags), 1);
+	rsp = RING_GET_RESPONSE(&txb, txb.rsp_prod_pvt - 1);
+	rsp->id = (uint16_t)((rsp->id + 100) % XN_TX_RING_SIZE);
+	ATF_CHECK_EQ(xn_txq_complete(&txq), 1);
+	ATF_CHECK_EQ(txq.tq_stats.tx_bad_id, 2);
+	ATF_CHECK_EQ(ngranted, 2);
 	/* NETIF_RSP_NULL for an extra we never sent. */
 	rsp = RING_GET_RESPONSE(&txb, txb.rsp_prod_pvt);
 	rsp->id = 0;
