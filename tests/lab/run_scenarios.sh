@@ -50,6 +50,7 @@ else
 fi
 # 120 s for each scenario: on a loaded machine, QEMU's emulation takes a
 # minute for what takes seconds when it is idle (most need far less).
+# A scenario that declares more with "# lab-timeout:" gets that (xn.sh).
 "$SRCTOP/tools/lab/lab" -k "$kernel" -o "$out" -t 120 "$@" \
     >"$out/lab.log" 2>&1
 echo $? >"$out/exit"
