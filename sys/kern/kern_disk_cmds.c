@@ -93,6 +93,17 @@ dc_number(const char *s, uint64_t *vp)
 	return (0);
 }
 
+/* "usage: diskread disk offset length" and EINVAL. */
+static int
+dc_usage(const char *cmd)
+{
+	const struct mon_cmd *mc = mon_lookup(cmd);
+
+	if (mc != NULL)
+		mon_printf("usage: %s %s\n", mc->mc_name, mc->mc_usage);
+	return (EINVAL);
+}
+
 static int
 dc_open(const char *name, int mode, struct disk **dpp)
 {
@@ -166,7 +177,7 @@ dc_print_disk(struct disk *dp, void *arg)
 MONITOR_COMMAND(diskinfo, "[disk]", "describe the disks, or one disk")
 {
 	if (argc > 2)
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	if (disk_foreach(dc_print_disk, argc == 2 ? argv[1] : NULL) == 0 &&
 	    argc == 2) {
 		mon_printf("%s: no such disk\n", argv[1]);
@@ -192,29 +203,33 @@ MONITOR_COMMAND(diskread, "disk offset length",
     "print a range of a disk in hex")
 {
 	struct disk *dp;
-	uint64_t off, len, i, j;
-	uint8_t *buf;
+	uint64_t off, len, i, j, start, end;
+	uint8_t *buf, *p;
 	char line[80];
 	int error, n;
 
 	if (argc != 4)
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	if ((error = dc_range(argv, DC_MAXDUMP, &off, &len)) != 0)
 		return (error);
 	if ((error = dc_open(argv[1], DISK_READ, &dp)) != 0)
 		return (error);
-	buf = dc_alloc(len);
-	if ((error = dc_io(dp, BIO_READ, off, len, buf)) == 0) {
+	/* Whole sectors around the range; only the range is shown. */
+	start = rounddown(off, (uint64_t)dp->d_sectorsize);
+	end = roundup(off + len, (uint64_t)dp->d_sectorsize);
+	buf = dc_alloc(end - start);
+	if ((error = dc_io(dp, BIO_READ, start, end - start, buf)) == 0) {
+		p = buf + (off - start);
 		for (i = 0; i < len; i += 16) {
 			n = snprintf(line, sizeof(line), "%08lx ",
 			    (u_long)(off + i));
 			for (j = i; j < i + 16; j++)
 				n += snprintf(line + n, sizeof(line) - n,
-				    j < len ? " %02x" : "   ", buf[j]);
+				    j < len ? " %02x" : "   ", p[j]);
 			n += snprintf(line + n, sizeof(line) - n, "  |");
 			for (j = i; j < i + 16 && j < len; j++)
-				line[n++] = buf[j] >= ' ' && buf[j] <= '~' ?
-				    buf[j] : '.';
+				line[n++] = p[j] >= ' ' && p[j] <= '~' ?
+				    p[j] : '.';
 			line[n++] = '|';
 			line[n] = '\0';
 			mon_printf("%s\n", line);
@@ -273,7 +288,7 @@ dc_pattern_args(int argc, char **argv, uint64_t *offp, uint64_t *lenp,
 	uint64_t seed;
 
 	if (argc != 5)
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	if (dc_range(argv, (uint64_t)1 << 40, offp, lenp) != 0)
 		return (EINVAL);
 	if (dc_number(argv[4], &seed) != 0 || seed > 0xffff ||
@@ -335,7 +350,7 @@ MONITOR_COMMAND(diskflush, "disk", "flush a disk's write cache")
 	int error;
 
 	if (argc != 2)
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	if ((error = dc_open(argv[1], DISK_READ | DISK_WRITE, &dp)) != 0)
 		return (error);
 	error = dc_io(dp, BIO_FLUSH, 0, 0, NULL);
@@ -436,7 +451,7 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	int error, omode;
 
 	if (argc != 6)
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	mode = argv[2];
 	if (strcmp(mode, "seqread") == 0 || strcmp(mode, "seqwrite") == 0)
 		seq = true;
@@ -444,7 +459,7 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	    strcmp(mode, "randwrite") == 0)
 		seq = false;
 	else
-		return (EINVAL);
+		return (dc_usage(argv[0]));
 	write = strcmp(mode + (seq ? 3 : 4), "write") == 0;
 	if (dc_number(argv[3], &bs) != 0 || dc_number(argv[4], &qd) != 0 ||
 	    dc_number(argv[5], &total) != 0 || bs == 0 || bs > DC_MAXIO ||
@@ -523,6 +538,7 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	DB_LINE("ops", "%lu", (u_long)nops);
 	DB_LINE("bytes", "%lu", (u_long)(nops * bs));
 	DB_LINE("errors", "%u", db->db_errors);
+	DB_LINE("first_error", "%d", db->db_first_error);
 	DB_LINE("time_us", "%lu", (u_long)(ns / 1000));
 	/* MB/s = 10^6 bytes a second, with two decimals. */
 	DB_LINE("MBps", "%lu.%02lu",
@@ -540,4 +556,195 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	free(db, M_DISKCMD);
 	disk_close(dp, omode);
 	return (error);
+}
+
+/*
+ * diskstress: cover [offset, offset+length) with pieces of random size (1
+ * to 32 sectors), write the pattern into them in random order with qd
+ * requests in flight, then read them back in another random order, again
+ * qd deep, and check each.  Buffers start at random sector offsets in
+ * their pages, so requests cross page boundaries.  The pattern depends
+ * only on the disk offset, so the order of completion does not matter.
+ */
+struct dc_piece {
+	uint64_t	 dp_off;
+	uint32_t	 dp_len;
+};
+
+struct dc_stress {
+	struct bio	 ds_bio[DC_MAXQD];
+	u_int		 ds_done[DC_MAXQD];	/* [e] finished slots */
+	u_int		 ds_ndone;		/* [e] */
+};
+
+static void
+dc_stress_done(struct bio *bp)
+{
+	struct dc_stress *ds = bp->bio_caller1;
+
+	ds->ds_done[ds->ds_ndone++] = (u_int)(uintptr_t)bp->bio_caller2;
+	wakeup(ds);
+}
+
+static uint64_t
+dc_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (*s);
+}
+
+/* One pass over the pieces; returns the errors, *badp the first bad byte. */
+static u_int
+dc_stress_pass(struct disk *dp, struct dc_stress *ds, struct dc_piece *pc,
+    u_int n, u_int qd, bool write, u_int seed, uint8_t **bufs,
+    uint64_t *badp, u_int *mismatchp)
+{
+	struct bio *bp;
+	register_t s;
+	u_int next = 0, inflight = 0, slot, i, errors = 0, k;
+	uint64_t o;
+	char want[16];
+
+	for (slot = 0; slot < qd; slot++)
+		ds->ds_done[slot] = slot;
+	ds->ds_ndone = qd;
+	s = intr_disable();
+	while (next < n || inflight > 0) {
+		if (ds->ds_ndone == 0) {
+			(void)tsleep(ds, 0, "diskstress", 0);
+			continue;
+		}
+		slot = ds->ds_done[--ds->ds_ndone];
+		intr_restore(s);
+		bp = &ds->ds_bio[slot];
+		if (bp->bio_cmd != 0) {
+			/* A finished request: check it. */
+			inflight--;
+			if (bp->bio_error != 0)
+				errors++;
+			else if (bp->bio_cmd == BIO_READ) {
+				for (o = 0; o < bp->bio_length; o += 16) {
+					dc_pattern(want, seed,
+					    (uint64_t)bp->bio_offset + o);
+					if (memcmp(bufs[slot] + o, want, 16) == 0)
+						continue;
+					for (k = 0; k < 16 &&
+					    bufs[slot][o + k] == (uint8_t)want[k];
+					    k++)
+						;
+					if ((*mismatchp)++ == 0)
+						*badp = (uint64_t)bp->bio_offset +
+						    o + k;
+					break;
+				}
+			}
+			bp->bio_cmd = 0;
+		}
+		if (next < n) {
+			i = next++;
+			memset(bp, 0, sizeof(*bp));
+			bp->bio_cmd = write ? BIO_WRITE : BIO_READ;
+			bp->bio_offset = (off_t)pc[i].dp_off;
+			bp->bio_length = pc[i].dp_len;
+			bp->bio_data = bufs[slot];
+			bp->bio_done = dc_stress_done;
+			bp->bio_caller1 = ds;
+			bp->bio_caller2 = (void *)(uintptr_t)slot;
+			if (write)
+				for (o = 0; o < pc[i].dp_len; o += 16)
+					dc_pattern((char *)bufs[slot] + o, seed,
+					    pc[i].dp_off + o);
+			else
+				memset(bufs[slot], 0, pc[i].dp_len);
+			inflight++;
+			bio_submit(dp, bp);
+		}
+		s = intr_disable();
+	}
+	intr_restore(s);
+	return (errors);
+}
+
+static void
+dc_shuffle(struct dc_piece *pc, u_int n, uint64_t *rnd)
+{
+	struct dc_piece t;
+	u_int i, j;
+
+	for (i = n; i > 1; i--) {
+		j = (u_int)(dc_rand(rnd) % i);
+		t = pc[i - 1];
+		pc[i - 1] = pc[j];
+		pc[j] = t;
+	}
+}
+
+MONITOR_COMMAND(diskstress, "disk offset length qd seed",
+    "write the pattern in random pieces qd deep, read back and check")
+{
+	struct dc_stress *ds;
+	struct dc_piece *pc;
+	struct disk *dp;
+	uint64_t off, len, qd, seed, rnd, o, bad = 0, slotsz;
+	uint8_t *mem, *bufs[DC_MAXQD];
+	u_int n, maxn, i, werr, rerr, mismatch = 0, ss;
+	int error;
+
+	if (argc != 6)
+		return (dc_usage(argv[0]));
+	if (dc_range(argv, (uint64_t)1 << 30, &off, &len) != 0 ||
+	    dc_number(argv[4], &qd) != 0 || qd == 0 || qd > DC_MAXQD ||
+	    dc_number(argv[5], &seed) != 0 || seed > 0xffff)
+		return (dc_usage(argv[0]));
+	if ((error = dc_open(argv[1], DISK_READ | DISK_WRITE, &dp)) != 0)
+		return (error);
+	ss = dp->d_sectorsize;
+	slotsz = 32 * (uint64_t)ss;
+	if (off % ss != 0 || len % ss != 0 || (slotsz + PAGE_SIZE) * qd >
+	    DC_MAXBUF) {
+		mon_printf("diskstress: offset and length in whole %u-byte "
+		    "sectors; qd * %lu bytes at most %u\n", ss,
+		    (u_long)(slotsz + PAGE_SIZE), DC_MAXBUF);
+		disk_close(dp, DISK_READ | DISK_WRITE);
+		return (EINVAL);
+	}
+	maxn = (u_int)(len / ss);
+	pc = malloc(maxn * sizeof(*pc), M_DISKCMD, M_WAITOK);
+	ds = malloc(sizeof(*ds), M_DISKCMD, M_WAITOK | M_ZERO);
+	mem = dc_alloc((slotsz + PAGE_SIZE) * qd);
+	rnd = 0x2545f4914f6cdd1dULL ^ (seed << 17);
+	for (i = 0; i < qd; i++)
+		/* Somewhere in its first page, on a sector boundary. */
+		bufs[i] = mem + (slotsz + PAGE_SIZE) * i +
+		    (ss < PAGE_SIZE ? (dc_rand(&rnd) % (PAGE_SIZE / ss)) * ss :
+		    0);
+	for (n = 0, o = off; o < off + len; n++) {
+		pc[n].dp_off = o;
+		pc[n].dp_len = (uint32_t)MIN(off + len - o,
+		    (1 + dc_rand(&rnd) % 32) * ss);
+		o += pc[n].dp_len;
+	}
+	dc_shuffle(pc, n, &rnd);
+	werr = dc_stress_pass(dp, ds, pc, n, (u_int)qd, true, (u_int)seed,
+	    bufs, &bad, &mismatch);
+	dc_shuffle(pc, n, &rnd);
+	rerr = dc_stress_pass(dp, ds, pc, n, (u_int)qd, false, (u_int)seed,
+	    bufs, &bad, &mismatch);
+	disk_close(dp, DISK_READ | DISK_WRITE);
+	free(mem, M_DISKCMD);
+	free(ds, M_DISKCMD);
+	free(pc, M_DISKCMD);
+	if (werr + rerr + mismatch == 0) {
+		mon_printf("diskstress: %s: %u pieces written and read back "
+		    "at random, %lu deep: ok\n", argv[1], n, (u_long)qd);
+		return (0);
+	}
+	mon_printf("diskstress: %s: %u write errors, %u read errors, %u "
+	    "mismatches", argv[1], werr, rerr, mismatch);
+	if (mismatch > 0)
+		mon_printf(" (first at byte %lu)", (u_long)bad);
+	mon_printf("\n");
+	return (EIO);
 }

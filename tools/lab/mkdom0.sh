@@ -85,6 +85,11 @@ for p in $XENPROGS; do
 	bins="$bins $xenbin/$p"
 done
 copy /usr/bin/xenstore
+# util-linux's losetup beside busybox's: -b sets a loop device's logical
+# sector size (xbd(4)'s 4096-byte-sector test)
+copy /usr/sbin/losetup
+mv usr/sbin/losetup usr/sbin/losetup-util
+bins="$bins /usr/sbin/losetup"
 for p in $XSPROGS; do
 	ln -sf xenstore "usr/bin/$p"
 done

@@ -539,6 +539,48 @@ ATF_TC_BODY(segment_split, tc)
 	    EINVAL);
 }
 
+ATF_TC_WITHOUT_HEAD(request_splitter);
+ATF_TC_BODY(request_splitter, tc)
+{
+	struct xbd_seg segs[300];
+	size_t lens[8];
+	u_int n, nsegs;
+
+	/* 1 MiB page-aligned, 256 segments a request: one piece. */
+	ATF_REQUIRE_EQ(xbd_split(0x100000, 1 << 20, 256, lens, 8, &n), 0);
+	ATF_CHECK_EQ(n, 1);
+	ATF_CHECK_EQ(lens[0], 1 << 20);
+	/* The same, 512 bytes into a page: 257 pages, two pieces, the
+	   first ending on a page boundary. */
+	ATF_REQUIRE_EQ(xbd_split(0x100200, 1 << 20, 256, lens, 8, &n), 0);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_EQ(lens[0], 256 * 4096 - 512);
+	ATF_CHECK_EQ(lens[1], 512);
+	ATF_REQUIRE_EQ(xbd_seg_split(0x100200, lens[0], segs, 256, &nsegs),
+	    0);
+	ATF_CHECK_EQ(nsegs, 256);
+	ATF_CHECK_EQ(segs[0].xs_first, 1);
+	ATF_CHECK_EQ(segs[255].xs_last, 7);
+	ATF_REQUIRE_EQ(xbd_seg_split(0x100200 + lens[0], lens[1], segs, 256,
+	    &nsegs), 0);
+	ATF_CHECK_EQ(nsegs, 1);
+	ATF_CHECK_EQ(segs[0].xs_va, 0x200000);
+	ATF_CHECK_EQ(segs[0].xs_first, 0);
+	ATF_CHECK_EQ(segs[0].xs_last, 0);
+	/* Without indirect requests: 11 pages a request. */
+	ATF_REQUIRE_EQ(xbd_split(0x10000, 64 * 1024, 11, lens, 8, &n), 0);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_EQ(lens[0], 11 * 4096);
+	ATF_CHECK_EQ(lens[1], 5 * 4096);
+	/* Every piece fits its request. */
+	ATF_REQUIRE_EQ(xbd_split(0x10c00, 44 * 1024, 11, lens, 8, &n), 0);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_EQ(xbd_seg_split(0x10c00, lens[0], segs, 11, &nsegs), 0);
+	ATF_CHECK_EQ(nsegs, 11);
+	ATF_CHECK_EQ(xbd_split(0x10000, 64 * 1024, 11, lens, 1, &n), E2BIG);
+	ATF_CHECK_EQ(xbd_split(0x10000, 0, 11, lens, 8, &n), EINVAL);
+}
+
 ATF_TC_WITHOUT_HEAD(indirect_pages);
 ATF_TC_BODY(indirect_pages, tc)
 {
@@ -586,6 +628,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, id_put_back);
 	ATF_TP_ADD_TC(tp, layouts);
 	ATF_TP_ADD_TC(tp, segment_split);
+	ATF_TP_ADD_TC(tp, request_splitter);
 	ATF_TP_ADD_TC(tp, indirect_pages);
 	return (atf_no_error());
 }

@@ -284,6 +284,34 @@ xbd_seg_split(uintptr_t va, size_t len, struct xbd_seg *segs, u_int max,
 	return (0);
 }
 
+/*
+ * The request splitter: cut a read or write of [va, va+len) into pieces
+ * of at most maxsegs pages each, one ring request a piece.  A buffer of
+ * maxsegs pages that does not start on a page boundary needs one more
+ * page, so it goes as two requests.  lens[] gets each piece's length;
+ * E2BIG if more than max pieces are needed.
+ */
+int
+xbd_split(uintptr_t va, size_t len, u_int maxsegs, size_t *lens, u_int max,
+    u_int *np)
+{
+	size_t piece;
+	u_int n = 0;
+
+	if (len == 0 || maxsegs == 0)
+		return (EINVAL);
+	while (len > 0) {
+		if (n == max)
+			return (E2BIG);
+		piece = MIN(len, maxsegs * PAGE_SIZE - (va & PAGE_MASK));
+		lens[n++] = piece;
+		va += piece;
+		len -= piece;
+	}
+	*np = n;
+	return (0);
+}
+
 /* A read or write with its segments in the slot (at most 11). */
 void
 xbd_req_rw(blkif_request_t *req, uint8_t op, uint32_t id,

@@ -13,6 +13,9 @@
  * fake ring.
  */
 #include <machine/atomic.h>
+#ifndef offsetof			/* <xen/io/ring.h> uses it */
+#define	offsetof(t, f)	__builtin_offsetof(t, f)
+#endif
 #ifndef xen_mb
 #define	xen_mb()	mb()
 #define	xen_rmb()	rmb()
@@ -74,6 +77,7 @@ u_int	xbd_ring_fail_all(struct xbd_ring *, xbd_done_t *, void *, int);
 u_int	xbd_ring_inflight(struct xbd_ring *);
 
 int	xbd_status_errno(int16_t);
+int	xbd_split(uintptr_t, size_t, u_int, size_t *, u_int, u_int *);
 int	xbd_seg_split(uintptr_t, size_t, struct xbd_seg *, u_int, u_int *);
 void	xbd_req_rw(blkif_request_t *, uint8_t, uint32_t, blkif_vdev_t,
 	    uint64_t, const struct xbd_seg *, const grant_ref_t *, u_int);

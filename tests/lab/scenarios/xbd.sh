@@ -1,0 +1,199 @@
+# xbd(4) with real blkback disks (checked by tests/lab/xbd_test.sh).
+# Guest "xbd": kldload attaches a disk that is already there; the disk
+# commands move patterns both ways (dom0 checks the image byte for byte,
+# and writes one pvbsd checks); flush; a random-offset stress with many
+# requests in flight; diskbench; a read-only disk refuses writes; a disk
+# with 4096-byte sectors, on four queues (blkback's max_queues raised);
+# 3 kldunload/kldload cycles with a disk attached and 3
+# block-attach/detach cycles, with the kernel's counters compared
+# (tests/lab/long/xbd_cycles.sh does 100 and 50);
+# block-detach in the middle of I/O; kldunload.  Guest "xbdboot": xbd
+# loaded from loader.conf attaches at boot, with every feature turned off
+# on our side (the fallbacks), writes, flushes and is destroyed; dom0
+# then finds the data in the image.
+# lab-timeout: 600
+xa=/tmp/xbd-a.img
+xro=/tmp/xbd-ro.img
+x4k=/tmp/xbd-4k.img
+xb=/tmp/xbd-b.img
+dd if=/dev/zero of=$xa bs=1M count=16 2>/dev/null
+dd if=/dev/zero of=$xro bs=1M count=2 2>/dev/null
+dd if=/dev/zero of=$x4k bs=1M count=4 2>/dev/null
+dd if=/dev/zero of=$xb bs=1M count=8 2>/dev/null
+# pattern SEED OFFSET LENGTH: the monitor's 16-byte text pattern
+pattern() {
+	awk -v s="$1" -v o="$2" -v n="$3" 'BEGIN {
+		for (i = o; i < o + n; i += 16) printf "%04x%011x\n", s, i }'
+}
+# check NAME IMAGE SEED OFFSET LENGTH: dom0 finds the pattern there
+check() {
+	pattern "$3" "$4" "$5" >/tmp/xbd-want
+	dd if="$2" bs=512 skip=$(($4 / 512)) count=$(($5 / 512)) \
+	    2>/dev/null >/tmp/xbd-got
+	if cmp /tmp/xbd-want /tmp/xbd-got >/dev/null 2>&1; then
+		lab_result "$1" ok
+	else
+		lab_fail "$1: the image does not hold pattern $3 at $4"
+	fi
+}
+# The counters the leak checks compare, in two commands (a line holds
+# 128 characters): grants, watches, ports, malloc types, pages.
+C1='sysctl hw.xen.gnttab.inuse hw.xen.gnttab.reserved hw.xen.xenstore.watches dev.evtchn.bound kern.malloc.xbd.inuse'
+C2='sysctl kern.malloc.disk.inuse vm.stats.free vm.stats.ptable'
+pattern 53456 1048576 65536 | dd of=$xa bs=65536 seek=16 conv=notrunc \
+    2>/dev/null
+lab_create xbd 'memory=48'
+# mon CMD [SECS]: type CMD; return when its echo shows, i.e. when the
+# monitor is reading again: every command before it has finished.
+mon() {
+	lab_send xbd "$1" && lab_wait_console xbd '^pvbsd> ' ${2:-120}
+}
+# nmatch RE: how many console lines match RE
+nmatch() {
+	tr -d '\r' <"$(lab_console_log xbd)" | grep -c -E -e "$1"
+}
+# await RE N SECS: wait until more than N console lines match RE.  (For
+# messages that come on their own: one printed while the prompt shows
+# ends the prompt's line, which mon's wait has already passed.)
+await() {
+	local n=0
+	while [ "$(nmatch "$1")" -le "$2" ]; do
+		n=$((n + 1))
+		if [ $n -gt $(($3 * 10)) ]; then
+			lab_log "xbd: /$1/ not seen within $3 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+# done_mon [SECS]: return once the last command has finished
+done_mon() {
+	mon 'sysctl kern.ostype' "$@"
+}
+# counters: print them
+counters() {
+	mon "$C1" && mon "$C2" && done_mon
+}
+# leakcheck WHAT: the last two counter dumps on the console are equal
+# (pages: free plus page-table pages, as kmem may move a table)
+leakcheck() {
+	tr -d '\r' <"$(lab_console_log xbd)" |
+	awk '/^(pvbsd> )?sysctl hw\.xen\.gnttab\.inuse/ { n++; c = 1; next }
+	    /^(pvbsd> )?sysctl kern\.malloc\.disk\.inuse/ { next }
+	    /^pvbsd> / { c = 0 }
+	    c && /^vm\.stats\.(free|ptable): / { pg[n] += $2; next }
+	    c && /^(hw|kern|dev)\./ { v[n] = v[n] $0 "\n" }
+	    END { if (n < 2 || v[n] != v[n - 1] || pg[n] != pg[n - 1] ||
+		v[n] == "") exit 1 }' &&
+	    lab_result "$1" ok || lab_fail "$1: counters differ"
+}
+# cycles N CMD...: run CMD N times, record the seconds a cycle took
+cycles() {
+	local n=$1 i=0 t0
+	shift
+	t0=$(date +%s)
+	while [ $i -lt $n ]; do
+		"$@" || break
+		i=$((i + 1))
+	done
+	lab_result "$1_cycles" "$i"
+	[ $i -gt 0 ] &&
+	    lab_result "$1_secs_per_cycle" $(( ($(date +%s) - t0) / i ))
+	[ $i = $n ]
+}
+kldcycle() {
+	mon 'kldload xbd' && mon 'diskverify xbd0 8m 64k 0x0777' &&
+	mon 'kldunload xbd'
+}
+attachcycle() {
+	local a d
+	a=$(nmatch 'xbd1: 2MB <Virtual Block Device>')
+	d=$(nmatch 'xbd1: detached')
+	lab_block_attach xbd $xro xvdb r &&
+	await 'xbd1: 2MB <Virtual Block Device>' $a 60 &&
+	lab_block_detach xbd xvdb &&
+	await 'xbd1: detached' $d 60
+}
+if lab_wait_console xbd '^pvbsd> ' 60; then
+	lab_block_attach xbd $xa xvda
+	sleep 2
+	mon 'kldload xbd' &&
+	mon 'diskinfo' &&
+	mon 'sysctl dev.xbd.0' &&
+	mon 'diskverify xbd0 1m 64k 0xd0d0' &&
+	mon 'diskwrite xbd0 4m 300k 0x1234' &&
+	mon 'diskflush xbd0' &&
+	mon 'diskread xbd0 0x400010 40'
+	check dom0_reads_pvbsd_pattern $xa 4660 4194304 307200
+	mon 'diskbench xbd0 randread 4096 32 512k'
+	mon 'diskstress xbd0 8m 2m 32 0x0777' && done_mon 300
+	check dom0_reads_stress_pattern $xa 1911 8388608 2097152
+	mon 'sysctl kern.disk.xbd0'
+	# A read-only disk, hot-plugged.
+	lab_block_attach xbd $xro xvdb r
+	await 'xbd1: 2MB <Virtual Block Device> at device/vbd/51728 on xenbusb_front0' 0 60
+	mon 'diskwrite xbd1 0 512 1' &&
+	mon 'diskread xbd1 0 16'
+	lab_block_detach xbd xvdb
+	await 'xbd1: detached' 0 60
+	# 4096-byte logical sectors: a loop device set up so in dom0.
+	d4k=$(losetup-util -f --show -b 4096 $x4k)
+	if [ -n "$d4k" ]; then
+		echo 4 >/sys/module/xen_blkback/parameters/max_queues
+		lab_block_attach xbd "$d4k" xvdc
+		await 'xbd1: 4MB <Virtual Block Device> at device/vbd/51744 on xenbusb_front0' 0 60
+		mon 'diskinfo xbd1' &&
+		mon 'sysctl dev.xbd.1.queues' &&
+		mon 'diskstress xbd1 0 1m 16 0x4096' &&
+		mon 'diskread xbd1 4100 16' 300
+		lab_block_detach xbd xvdc
+		await 'xbd1: detached' 1 60
+		echo 1 >/sys/module/xen_blkback/parameters/max_queues
+		check dom0_reads_4k_pattern $x4k 16534 0 1048576
+		losetup-util -d "$d4k"
+	else
+		lab_fail "losetup -b 4096 failed"
+	fi
+	# Load, use, unload with the disk attached, the counters compared
+	# with the module out; then attach and detach a disk with it in.
+	mon 'kldunload xbd'
+	counters
+	cycles 3 kldcycle
+	counters
+	leakcheck kldcycle_leak
+	mon 'kldload xbd'
+	mon 'diskverify xbd0 8m 2m 0x0777'
+	counters
+	cycles 3 attachcycle
+	counters
+	leakcheck attachcycle_leak
+	# Detach in the middle of I/O: the requests fail, nothing hangs.
+	lab_send xbd 'diskbench xbd0 randread 4096 32 64m'
+	sleep 4
+	lab_block_detach xbd xvda
+	await 'xbd0: detached' 0 120
+	mon 'diskinfo' 120 &&
+	mon 'kldunload xbd' &&
+	mon 'kldstat' &&
+	lab_send xbd 'shutdown -p'
+fi
+lab_wait_end xbd 120
+# Loaded at boot, every feature declined: one page, one queue, no
+# indirect segments, a grant per request.  Write, flush, destroy.
+lab_create xbdboot "ramdisk=\"$(lab_img preload-xbd.cpio)\"" \
+    'extra="xbd.persistent=0 xbd.max_indirect=0 xbd.max_ring_order=0 xbd.max_queues=1"' \
+    "disk=['format=raw, vdev=xvda, access=rw, script=block, target=$xb']"
+if lab_wait_console xbdboot '^pvbsd> ' 90; then
+	lab_send xbdboot 'diskstress xbd0 0 2m 16 0x0b0b'
+	lab_wait_console xbdboot '^diskstress: ' 300
+	lab_send xbdboot 'diskwrite xbd0 6m 64k 0x0f1f'
+	lab_wait_console xbdboot '^diskwrite: ' 60
+	lab_send xbdboot 'diskflush xbd0'
+	lab_wait_console xbdboot '^diskflush: ' 60
+	lab_send xbdboot 'sysctl dev.xbd.0'
+	lab_wait_console xbdboot 'dev.xbd.0.leaked_grants' 60
+	lab_destroy xbdboot
+	sleep 2
+	check dom0_reads_after_destroy $xb 3871 6291456 65536
+	check dom0_reads_boot_stress $xb 2827 0 2097152
+fi
