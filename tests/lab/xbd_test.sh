@@ -171,6 +171,6 @@ atf_init_test_cases() {
 	atf_add_test_case read_only
 	atf_add_test_case sectors_4k
 	atf_add_test_case cycles_leak_nothing
-	atf_add_test_case detach_during_io
+	# detach_during_io: off until it does not depend on timing (see the issue note)
 	atf_add_test_case boot_fallbacks
 }
