@@ -21,6 +21,7 @@
 #include <sys/kenv.h>
 #include <sys/kernel.h>
 #include <sys/monitor.h>
+#include <sys/reboot.h>
 
 SET_DECLARE(sysinit_set, struct sysinit);
 
@@ -75,13 +76,11 @@ mi_startup(void)
 	panic("mi_startup: the last SYSINIT returned");
 }
 
-void	xen_shutdown(u_int) __dead2;
-
 /*
  * The end of boot.  The boot thread becomes the console monitor
  * (monitor(8)), unless the kernel was started to run its tests (ktest=)
- * or told to stop (boot_poweroff=1): then it powers the domain off,
- * cleanly, once everything above has run.
+ * or told to stop (boot_poweroff=1): then it powers the domain off
+ * through kern_reboot(9), cleanly, once everything above has run.
  */
 static void
 boot_complete(void *arg)
@@ -91,7 +90,7 @@ boot_complete(void *arg)
 	if (kern_getenv("ktest") != NULL ||
 	    (getenv_long("boot_poweroff", &poweroff) == 0 && poweroff != 0)) {
 		printf("pvbsd: boot sequence complete, powering off\n");
-		xen_shutdown(0);	/* SHUTDOWN_poweroff */
+		kern_reboot(RB_POWEROFF);
 	}
 	printf("pvbsd: boot sequence complete\n");
 	monitor_run();

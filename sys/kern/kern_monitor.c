@@ -34,11 +34,10 @@
 #include <sys/malloc.h>
 #include <sys/msgbuf.h>
 #include <sys/proc.h>
+#include <sys/reboot.h>
 #include <sys/stdarg.h>
 #include <sys/sysctl.h>
 #include <machine/cpufunc.h>
-#include <machine/xen.h>
-#include <xen/sched.h>
 #else
 #include <errno.h>
 #include <stdarg.h>
@@ -380,20 +379,18 @@ MONITOR_COMMAND(devinfo, "", "print the device tree")
 	return (0);
 }
 
-/* shutdown -p | -r */
-MONITOR_COMMAND(shutdown, "-p | -r", "power off (-p) or reboot (-r)")
+/* shutdown -p | -r | -h: kern_reboot(9) */
+MONITOR_COMMAND(shutdown, "-p | -r | -h",
+    "power off (-p), reboot (-r) or halt (-h)")
 {
-	if (argc != 2 || (strcmp(argv[1], "-p") != 0 &&
-	    strcmp(argv[1], "-r") != 0)) {
-		mon_printf("usage: shutdown -p | -r\n");
-		return (EINVAL);
-	}
-	if (argv[1][1] == 'p') {
-		printf("pvbsd: powering off\n");
-		xen_shutdown(SHUTDOWN_poweroff);
-	}
-	printf("pvbsd: rebooting\n");
-	xen_shutdown(SHUTDOWN_reboot);
+	if (argc == 2 && strcmp(argv[1], "-p") == 0)
+		kern_reboot(RB_POWEROFF);
+	if (argc == 2 && strcmp(argv[1], "-r") == 0)
+		kern_reboot(RB_AUTOBOOT);
+	if (argc == 2 && strcmp(argv[1], "-h") == 0)
+		kern_reboot(RB_HALT);
+	mon_printf("usage: shutdown -p | -r | -h\n");
+	return (EINVAL);
 }
 
 /* The end of boot: prompt, read a line, run it, forever. */

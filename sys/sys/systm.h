@@ -21,6 +21,8 @@ int	vsnprintf(char *, size_t, const char *, va_list) __printflike(3, 0);
 int	kvprintf(const char *, void (*)(int, void *), void *, va_list)
 	    __printflike(1, 0);
 void	panic(const char *, ...) __dead2 __printflike(1, 2);
+extern const char *panicstr;	/* the first panic's message, or NULL */
+void	cpu_backtrace(void);	/* MD: print the current stack */
 
 #ifdef INVARIANTS
 #define	KASSERT(exp, msg) do {						\

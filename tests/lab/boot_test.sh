@@ -50,7 +50,7 @@ console_drained_body() {
 	lab_expect_line 'pvbsd: boot sequence complete'
 	lab_expect_line 'pvbsd> shutdown -p'
 	last=$(tail -n 1 "$CONSOLE")
-	if [ "$last" != "pvbsd: powering off" ]; then
+	if [ "$last" != "Powering off..." ]; then
 		lab_show_console
 		atf_fail "last console line is '$last'"
 	fi

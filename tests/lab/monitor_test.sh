@@ -34,7 +34,7 @@ help_body() {
 	lab_expect_match '  devinfo +print the device tree'
 	lab_expect_match '  dmesg +print the kernel message buffer'
 	lab_expect_match '  help +list the commands'
-	lab_expect_match '  shutdown -p \| -r +power off \(-p\) or reboot \(-r\)'
+	lab_expect_match '  shutdown -p \| -r \| -h +power off \(-p\), reboot \(-r\) or halt \(-h\)'
 	lab_expect_match '  sysctl \[-a\] \[name \.\.\.\] +print kernel variables'
 }
 
@@ -121,7 +121,7 @@ errors_head() {
 errors_body() {
 	lab_scenario monitor
 	lab_expect_line 'frobnicate: command not found'
-	lab_expect_line 'usage: shutdown -p | -r'
+	lab_expect_line 'usage: shutdown -p | -r | -h'
 }
 
 atf_test_case editing
@@ -144,7 +144,7 @@ poweroff_body() {
 	lab_scenario monitor
 	lab_expect_end poweroff
 	last=$(tail -n 1 "$CONSOLE")
-	if [ "$last" != "pvbsd: powering off" ]; then
+	if [ "$last" != "Powering off..." ]; then
 		lab_show_console
 		atf_fail "last console line is '$last'"
 	fi

@@ -39,8 +39,10 @@
 #include <sys/kenv.h>
 #include <sys/kernel.h>
 #include <sys/ksyms.h>
+#include <sys/reboot.h>
 #include <sys/stdarg.h>
 #include <machine/atomic.h>
+#include <machine/cpufunc.h>
 #include <machine/hypercall.h>
 #include <machine/md_var.h>
 #include <machine/mmu_batch.h>
@@ -82,17 +84,46 @@ xen_shutdown(u_int reason)
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 }
 
+/*
+ * The machine-dependent ends of kern_reboot(9) and panic(9): the domain
+ * asks Xen to shut it down for a reason the toolstack acts on (xl's
+ * on_poweroff, on_reboot, on_crash).
+ */
 void
-panic(const char *fmt, ...)
+cpu_poweroff(void)
 {
-	va_list ap;
+	xen_shutdown(SHUTDOWN_poweroff);
+}
 
-	printf("panic: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
+void
+cpu_reset(void)
+{
+	xen_shutdown(SHUTDOWN_reboot);
+}
+
+void
+cpu_crash(void)
+{
 	xen_shutdown(SHUTDOWN_crash);
+}
+
+/*
+ * Halt: the domain stays, doing nothing, until the toolstack destroys it
+ * (xl destroy).  Events stay masked, so no handler and no other thread
+ * runs again; SCHEDOP_poll on no port blocks the vCPU in Xen until some
+ * event becomes pending (the masked upcall does not end it early), and
+ * the loop blocks again.
+ */
+void
+cpu_halt(void)
+{
+	struct sched_poll poll;
+
+	cnflush();
+	(void)intr_disable();
+	memset(&poll, 0, sizeof(poll));
+	for (;;)
+		(void)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 }
 
 static void

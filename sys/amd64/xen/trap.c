@@ -19,7 +19,8 @@
  * else the kernel did not expect to a fatal report: trap name, fault
  * address (Xen leaves CR2 in vcpu_info, where we read it before events
  * could let another fault overwrite it), registers and a symbolized
- * backtrace, then panic(), which crashes the domain so xl says "crash".
+ * backtrace (printed by panic() through cpu_backtrace()), then panic(),
+ * which crashes the domain so xl says "crash".
  */
 
 #include <sys/param.h>
@@ -160,6 +161,28 @@ db_backtrace(u_long rip, u_long rbp)
 	}
 }
 
+/*
+ * panic(9)'s backtrace: the stack of the code a fatal trap interrupted,
+ * or else that of panic()'s caller.
+ */
+static struct trapframe *trap_fatal_frame;
+
+void
+cpu_backtrace(void)
+{
+	u_long *fp;
+
+	printf("backtrace:\n");
+	if (trap_fatal_frame != NULL) {
+		db_backtrace(trap_fatal_frame->tf_rip,
+		    trap_fatal_frame->tf_rbp);
+		return;
+	}
+	/* Our own frame: the saved %rbp and return address of panic(). */
+	fp = __builtin_frame_address(0);
+	db_backtrace(fp[1], fp[0]);
+}
+
 static void
 trap_fatal(struct trapframe *tf, u_long cr2)
 {
@@ -193,8 +216,8 @@ trap_fatal(struct trapframe *tf, u_long cr2)
 	    tf->tf_r12);
 	printf("r13 %016lx r14 %016lx r15 %016lx\n", tf->tf_r13, tf->tf_r14,
 	    tf->tf_r15);
-	printf("backtrace:\n");
-	db_backtrace(tf->tf_rip, tf->tf_rbp);
+	/* panic() prints the backtrace, from here: cpu_backtrace(). */
+	trap_fatal_frame = tf;
 	panic("%s", name);
 }
 

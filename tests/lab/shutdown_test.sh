@@ -1,0 +1,125 @@
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026 The pvbsd Authors
+#
+# kern_reboot(9), driven from the monitor: shutdown -r with the
+# shutdown_test module loaded (scenarios/shutdown.sh), shutdown -p
+# (scenarios/boot.sh) and shutdown -h (scenarios/halt.sh).  The console
+# must end with exactly the lines each step prints, in order, and xl must
+# see the end asked for.
+
+. "$(atf_get_srcdir)/lab.subr"
+
+# lab_expect_ending ERE...: the console's last lines match these
+# whole-line EREs, one each, in this order, and nothing follows them.
+lab_expect_ending() {
+	n=$#
+	tail -n "$n" "$CONSOLE" >"$SCEN_DIR/ending.$$"
+	i=0
+	for re in "$@"; do
+		i=$((i + 1))
+		line=$(sed -n "${i}p" "$SCEN_DIR/ending.$$")
+		if ! printf '%s\n' "$line" | grep -qxE -- "$re"; then
+			rm -f "$SCEN_DIR/ending.$$"
+			lab_show_console
+			atf_fail "line $i of the last $n is '$line', expected /$re/"
+		fi
+	done
+	rm -f "$SCEN_DIR/ending.$$"
+}
+
+# lab_count ERE: how many console lines match the whole-line ERE
+lab_count() {
+	grep -cxE -- "$1" "$CONSOLE"
+}
+
+atf_test_case reboot
+reboot_head() {
+	atf_set descr "shutdown -r runs the handlers, DEVICE_SHUTDOWN and MOD_SHUTDOWN in order, then xl sees a reboot"
+}
+reboot_body() {
+	lab_scenario shutdown
+	lab_expect_end reboot
+	lab_expect_ending \
+	    'pvbsd> shutdown -r' \
+	    'shutdown_test: shutdown_pre_sync \(priority first\), howto 0' \
+	    'shutdown_test: shutdown_pre_sync \(priority last\), howto 0' \
+	    'Shutting down devices\.\.\.' \
+	    'shutdown_test0: DEVICE_SHUTDOWN' \
+	    'shutdown_test: shutdown_post_sync, howto 0' \
+	    'Shutting down modules\.\.\.' \
+	    'shutdown_test: MOD_SHUTDOWN' \
+	    'Uptime: ([0-9]+d)?([0-9]+h)?([0-9]+m)?[0-9]+s' \
+	    'shutdown_test: shutdown_final, howto 0' \
+	    'Rebooting\.\.\.'
+}
+
+atf_test_case deregistered
+deregistered_head() {
+	atf_set descr "a module unloaded and loaded again leaves no stale handler: each line once"
+}
+deregistered_body() {
+	lab_scenario shutdown
+	lab_expect_line 'pvbsd> kldunload shutdown_test'
+	n=$(lab_count 'shutdown_test0: <shutdown test device> on root0')
+	[ "$n" -eq 2 ] || { lab_show_console; atf_fail "attached $n times"; }
+	for l in 'shutdown_pre_sync \(priority first\)' \
+	    'shutdown_pre_sync \(priority last\)' 'shutdown_post_sync' \
+	    'shutdown_final'; do
+		n=$(lab_count "shutdown_test: $l, howto 0")
+		[ "$n" -eq 1 ] || { lab_show_console; atf_fail "$l ran $n times"; }
+	done
+	n=$(lab_count 'shutdown_test: MOD_SHUTDOWN')
+	[ "$n" -eq 1 ] || { lab_show_console; atf_fail "MOD_SHUTDOWN $n times"; }
+}
+
+atf_test_case poweroff
+poweroff_head() {
+	atf_set descr "shutdown -p shuts devices and modules down, prints the uptime, powers off"
+}
+poweroff_body() {
+	lab_scenario boot
+	lab_expect_end poweroff
+	lab_expect_ending \
+	    'pvbsd> shutdown -p' \
+	    'Shutting down devices\.\.\.' \
+	    'Shutting down modules\.\.\.' \
+	    'Uptime: ([0-9]+d)?([0-9]+h)?([0-9]+m)?[0-9]+s' \
+	    'Powering off\.\.\.'
+}
+
+atf_test_case halt
+halt_head() {
+	atf_set descr "shutdown -h halts: the domain stays, blocked, using no CPU, until destroyed"
+}
+halt_body() {
+	lab_scenario halt
+	lab_expect_end timeout
+	lab_expect_ending \
+	    'pvbsd> shutdown -h' \
+	    'Shutting down devices\.\.\.' \
+	    'Shutting down modules\.\.\.' \
+	    'Uptime: ([0-9]+d)?([0-9]+h)?([0-9]+m)?[0-9]+s' \
+	    'The operating system has halted\.'
+	before=$(awk '$1 == "halt_before" { print $2 }' "$SCEN_DIR/results")
+	after=$(awk '$1 == "halt_after" { print $2 }' "$SCEN_DIR/results")
+	[ -n "$before" ] && [ -n "$after" ] ||
+	    atf_fail "no xl list samples (domain gone?): '$before' '$after'"
+	# State: blocked, not running, not shut down.
+	case "${after%/*}" in
+	-b----) ;;
+	*) atf_fail "state after halt is '${after%/*}', expected -b----" ;;
+	esac
+	# CPU time over two seconds: less than 0.2 s.
+	awk -v a="${before#*/}" -v b="${after#*/}" \
+	    'BEGIN { exit !(b - a < 0.2) }' ||
+	    atf_fail "halted domain used CPU: ${before#*/} s -> ${after#*/} s"
+}
+
+atf_init_test_cases() {
+	atf_add_test_case reboot
+	atf_add_test_case deregistered
+	atf_add_test_case poweroff
+	atf_add_test_case halt
+}
