@@ -78,23 +78,34 @@ METHOD int detach {
 } DEFAULT device_null_ok;
 
 /**
- * The system is going down: quiesce the device so that it does no further
- * DMA and raises no more events.  Returns 0 or an errno, which is logged.
+ * The system is going down (kern_reboot(9)): quiesce the device so that
+ * it does no further I/O and raises no more events -- a disk writes back
+ * its cache first.  The device stays attached.  Called through
+ * device_shutdown() on attached devices only; a bus calls
+ * bus_generic_shutdown(), which shuts its children down last-added
+ * first.  Returns 0 or an errno, which is logged: a shutdown goes on.
  */
 METHOD int shutdown {
 	device_t dev;
 } DEFAULT device_null_ok;
 
 /**
- * Save state before the domain is suspended (Xen save/migrate).  An errno
- * aborts the suspend; devices already suspended are resumed again.
+ * Save state before the domain is suspended (Xen save/migrate).  Called
+ * through device_suspend() on attached, not yet suspended devices.  A bus
+ * suspends its children first (bus_generic_suspend(), last-added first),
+ * then itself.  An errno refuses the suspend: the bus resumes the
+ * siblings it already suspended and passes the error up.
  */
 METHOD int suspend {
 	device_t dev;
 } DEFAULT device_null_ok;
 
 /**
- * Restore state after the domain is resumed: reconnect to the backend.
+ * Restore state after the domain is resumed: reconnect to the backend,
+ * which may be a new one.  Called through device_resume() on suspended
+ * devices.  A bus resumes itself first, then its children
+ * (bus_generic_resume(), first-added first).  An errno is logged; the
+ * device no longer counts as suspended.
  */
 METHOD int resume {
 	device_t dev;

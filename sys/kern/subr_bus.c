@@ -125,6 +125,7 @@ struct device {
 #define	DF_DESCMALLOCED	0x0004		/* dev_desc is ours to free */
 #define	DF_QUIET	0x0008		/* no attach/detach lines */
 #define	DF_DONENOMATCH	0x0010		/* BUS_PROBE_NOMATCH() was called */
+#define	DF_SUSPENDED	0x0020		/* DEVICE_SUSPEND() succeeded */
 	char			*dev_desc;
 	void			*dev_ivars;
 	void			*dev_softc;
@@ -747,7 +748,7 @@ device_detach(device_t dev)
 		BUS_CHILD_DETACHED(dev->dev_parent, dev);
 	device_probe_reset(dev, false);
 	dev->dev_state = DS_NOTPRESENT;
-	dev->dev_flags &= ~DF_DONENOMATCH;
+	dev->dev_flags &= ~(DF_DONENOMATCH | DF_SUSPENDED);
 	return (0);
 }
 
@@ -757,6 +758,45 @@ device_shutdown(device_t dev)
 	if (dev->dev_state != DS_ATTACHED)
 		return (0);
 	return (DEVICE_SHUTDOWN(dev));
+}
+
+/*
+ * Suspend an attached device that is not suspended yet; on success it is
+ * marked suspended until device_resume().  Devices that are not attached
+ * have nothing to save: 0.
+ */
+int
+device_suspend(device_t dev)
+{
+	int error;
+
+	if (dev->dev_state != DS_ATTACHED ||
+	    (dev->dev_flags & DF_SUSPENDED) != 0)
+		return (0);
+	error = DEVICE_SUSPEND(dev);
+	if (error == 0)
+		dev->dev_flags |= DF_SUSPENDED;
+	return (error);
+}
+
+/*
+ * Resume a suspended device.  It counts as resumed even if its driver
+ * fails (the error is returned): it is running, if badly, and a second
+ * resume would not help.
+ */
+int
+device_resume(device_t dev)
+{
+	if ((dev->dev_flags & DF_SUSPENDED) == 0)
+		return (0);
+	dev->dev_flags &= ~DF_SUSPENDED;
+	return (DEVICE_RESUME(dev));
+}
+
+int
+device_is_suspended(device_t dev)
+{
+	return ((dev->dev_flags & DF_SUSPENDED) != 0);
 }
 
 /*
@@ -1104,8 +1144,11 @@ bus_generic_driver_added(device_t dev, driver_t *driver)
 }
 
 /*
- * Suspend the attached children in order; if one fails, resume those
- * already suspended and return its error.
+ * Suspend the children, last-added first: a device added later may use
+ * one added before it, so it stops first (resume is the mirror image).
+ * If one fails, resume those already suspended, in resume order, and
+ * return its error: the bus is left as it was.  A bus driver with state
+ * of its own calls this first and suspends itself after its children.
  */
 int
 bus_generic_suspend(device_t dev)
@@ -1113,21 +1156,24 @@ bus_generic_suspend(device_t dev)
 	device_t child, undo;
 	int error;
 
-	TAILQ_FOREACH(child, &dev->dev_children, dev_link) {
-		if (child->dev_state != DS_ATTACHED)
-			continue;
-		error = DEVICE_SUSPEND(child);
+	TAILQ_FOREACH_REVERSE(child, &dev->dev_children, device_list,
+	    dev_link) {
+		error = device_suspend(child);
 		if (error == 0)
 			continue;
-		undo = child;
-		while ((undo = TAILQ_PREV(undo, device_list, dev_link)) != NULL)
-			if (undo->dev_state == DS_ATTACHED)
-				(void)DEVICE_RESUME(undo);
+		for (undo = TAILQ_NEXT(child, dev_link); undo != NULL;
+		    undo = TAILQ_NEXT(undo, dev_link))
+			(void)device_resume(undo);
 		return (error);
 	}
 	return (0);
 }
 
+/*
+ * Resume the suspended children, first-added first.  A bus driver with
+ * state of its own resumes itself first, then calls this: parents before
+ * children.  A child that fails is reported and the others go on.
+ */
 int
 bus_generic_resume(device_t dev)
 {
@@ -1135,9 +1181,7 @@ bus_generic_resume(device_t dev)
 	int error;
 
 	TAILQ_FOREACH(child, &dev->dev_children, dev_link) {
-		if (child->dev_state != DS_ATTACHED)
-			continue;
-		error = DEVICE_RESUME(child);
+		error = device_resume(child);
 		if (error != 0)
 			device_printf(child, "resume failed: %d\n", error);
 	}

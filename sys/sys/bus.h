@@ -79,6 +79,8 @@ int		device_attach(device_t dev);
 int		device_probe_and_attach(device_t dev);
 int		device_detach(device_t dev);
 int		device_shutdown(device_t dev);
+int		device_suspend(device_t dev);
+int		device_resume(device_t dev);
 
 /* Accessors. */
 driver_t	*device_get_driver(device_t dev);
@@ -98,6 +100,7 @@ int		device_is_attached(device_t dev);
 void		device_quiet(device_t dev);
 void		device_verbose(device_t dev);
 int		device_is_quiet(device_t dev);
+int		device_is_suspended(device_t dev);
 int		device_print_prettyname(device_t dev);
 int		device_printf(device_t dev, const char *fmt, ...)
 		    __printflike(2, 3);

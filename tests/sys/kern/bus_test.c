@@ -66,6 +66,7 @@ struct tbus_ivars {
 	int	slot;
 	int	refuse_detach;		/* errno for DEVICE_DETACH */
 	int	refuse_quiesce;		/* errno for DEVICE_QUIESCE */
+	int	refuse_suspend;		/* errno for DEVICE_SUSPEND */
 };
 
 enum { TBUS_IVAR_SLOT };
@@ -95,6 +96,26 @@ tbus_detach(device_t dev)
 		return (error);
 	ev("detach:%s", device_get_nameunit(dev));
 	return (0);
+}
+
+/* Children first, then the bus itself; on resume the bus first. */
+static int
+tbus_suspend(device_t dev)
+{
+	int error;
+
+	error = bus_generic_suspend(dev);
+	if (error != 0)
+		return (error);
+	ev("suspend:%s", device_get_nameunit(dev));
+	return (0);
+}
+
+static int
+tbus_resume(device_t dev)
+{
+	ev("resume:%s", device_get_nameunit(dev));
+	return (bus_generic_resume(dev));
 }
 
 static int
@@ -144,8 +165,8 @@ static kobj_method_t tbus_methods[] = {
 	DEVMETHOD(device_probe,		tbus_probe),
 	DEVMETHOD(device_attach,	tbus_attach),
 	DEVMETHOD(device_detach,	tbus_detach),
-	DEVMETHOD(device_suspend,	bus_generic_suspend),
-	DEVMETHOD(device_resume,	bus_generic_resume),
+	DEVMETHOD(device_suspend,	tbus_suspend),
+	DEVMETHOD(device_resume,	tbus_resume),
 	DEVMETHOD(bus_read_ivar,	tbus_read_ivar),
 	DEVMETHOD(bus_child_location,	tbus_child_location),
 	DEVMETHOD(bus_probe_nomatch,	tbus_probe_nomatch),
@@ -171,7 +192,6 @@ struct tconf {
 	int		 detaches;
 	int		 suspends;
 	int		 resumes;
-	int		 suspend_error;
 };
 
 static struct tconf tconfs[] = {
@@ -271,17 +291,28 @@ tleaf_quiesce(device_t dev)
 static int
 tleaf_suspend(device_t dev)
 {
+	struct tbus_ivars *iv;
 	struct tconf *c;
 
 	c = tconf(dev);
+	iv = device_get_ivars(dev);
+	/* Never asked twice, never after its parent. */
+	ATF_CHECK(!device_is_suspended(dev));
+	ATF_CHECK(!device_is_suspended(device_get_parent(dev)));
+	if (iv != NULL && iv->refuse_suspend != 0) {
+		ev("refuse-suspend:%s", device_get_nameunit(dev));
+		return (iv->refuse_suspend);
+	}
 	c->suspends++;
 	ev("suspend:%s", device_get_nameunit(dev));
-	return (c->suspend_error);
+	return (0);
 }
 
 static int
 tleaf_resume(device_t dev)
 {
+	/* Its parent is running again. */
+	ATF_CHECK(!device_is_suspended(device_get_parent(dev)));
 	tconf(dev)->resumes++;
 	ev("resume:%s", device_get_nameunit(dev));
 	return (0);
@@ -846,10 +877,29 @@ ATF_TC_BODY(descriptions, tc)
 	ATF_CHECK(!device_is_quiet(bus));
 }
 
+/* True if no device in the subtree of 'dev' is marked suspended. */
+static bool
+none_suspended(device_t dev)
+{
+	device_t *kids;
+	bool none;
+	int i, n;
+
+	if (device_is_suspended(dev))
+		return (false);
+	ATF_REQUIRE_EQ(device_get_children(dev, &kids, &n), 0);
+	none = true;
+	for (i = 0; i < n; i++)
+		none = none && none_suspended(kids[i]);
+	kern_free(kids, M_TEMP);
+	return (none);
+}
+
 ATF_TC_WITHOUT_HEAD(suspend_resume);
 ATF_TC_BODY(suspend_resume, tc)
 {
-	device_t bus, d[3];
+	struct tbus_ivars iv = { 1, 0, 0, 0 };
+	device_t bus, d[3], un;
 	int i;
 
 	bus = setup_bus();
@@ -858,18 +908,98 @@ ATF_TC_BODY(suspend_resume, tc)
 		d[i] = add_leaf(bus, NULL, DEVICE_UNIT_ANY, NULL);
 		ATF_REQUIRE_EQ(device_probe_and_attach(d[i]), 0);
 	}
+	device_set_ivars(d[1], &iv);
+	un = add_leaf(bus, "tnone", DEVICE_UNIT_ANY, NULL);	/* no driver */
 	evlog[0] = '\0';
-	ATF_CHECK_EQ(DEVICE_SUSPEND(bus), 0);
-	CHECK_LOG("suspend:tdef0 suspend:tdef1 suspend:tdef2");
-	ATF_CHECK_EQ(DEVICE_RESUME(bus), 0);
-	CHECK_LOG("resume:tdef0 resume:tdef1 resume:tdef2");
-	/* The first failure is returned; nothing stays suspended. */
-	tconfs[1].suspend_error = EIO;
-	ATF_CHECK_EQ(DEVICE_SUSPEND(bus), EIO);
-	CHECK_LOG("suspend:tdef0");
-	tconfs[1].suspend_error = 0;
-	ATF_CHECK_EQ(DEVICE_SHUTDOWN(root_bus), 0);
-	ATF_CHECK_EQ(device_shutdown(d[0]), 0);
+
+	/* Children last-added first, then the bus; resume the mirror. */
+	ATF_CHECK_EQ(device_suspend(bus), 0);
+	CHECK_LOG("suspend:tdef2 suspend:tdef1 suspend:tdef0 suspend:tbus0");
+	for (i = 0; i < 3; i++)
+		ATF_CHECK(device_is_suspended(d[i]));
+	ATF_CHECK(device_is_suspended(bus));
+	ATF_CHECK(!device_is_suspended(un));	/* not attached */
+	ATF_CHECK_EQ(device_suspend(bus), 0);	/* already: nothing */
+	CHECK_LOG("");
+	ATF_CHECK_EQ(device_resume(bus), 0);
+	CHECK_LOG("resume:tbus0 resume:tdef0 resume:tdef1 resume:tdef2");
+	ATF_CHECK(none_suspended(bus));
+	ATF_CHECK_EQ(device_resume(bus), 0);	/* not suspended: nothing */
+	CHECK_LOG("");
+
+	/*
+	 * A child that refuses: the one suspended before it is resumed,
+	 * the ones after it are not asked, its error comes back, and the
+	 * bus itself is not suspended.
+	 */
+	iv.refuse_suspend = EIO;
+	ATF_CHECK_EQ(device_suspend(bus), EIO);
+	CHECK_LOG("suspend:tdef2 refuse-suspend:tdef1 resume:tdef2");
+	ATF_CHECK(none_suspended(bus));
+	iv.refuse_suspend = 0;
+
+	/* Shutdown defaults to nothing; unattached devices are skipped. */
+	ATF_CHECK_EQ(device_shutdown(root_bus), 0);
+	ATF_CHECK_EQ(device_shutdown(un), 0);
+	CHECK_LOG("");
+	teardown(bus);
+}
+
+/*
+ * Three levels: tbus0 over tsub0 {tdef0, tdef1} and tsub1 {tdef2, tdef3}.
+ * Suspend goes children before parents, last-added first; resume parents
+ * before children, first-added first.  A grandchild that refuses makes
+ * every bus on the way up resume what it had suspended.
+ */
+ATF_TC_WITHOUT_HEAD(suspend_resume_tree);
+ATF_TC_BODY(suspend_resume_tree, tc)
+{
+	struct tbus_ivars iv = { 0, 0, 0, 0 };
+	device_t bus, sub[2], leaf[4];
+	int i;
+
+	bus = setup_bus();
+	add_driver(&tsub_driver);
+	for (i = 0; i < 2; i++) {
+		sub[i] = add_leaf(bus, "tsub", DEVICE_UNIT_ANY, NULL);
+		ATF_REQUIRE_EQ(device_probe_and_attach(sub[i]), 0);
+	}
+	ATF_REQUIRE_EQ(devclass_add_driver(devclass_find("tsub"),
+	    &tdef_driver, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		leaf[i] = add_leaf(sub[i / 2], NULL, DEVICE_UNIT_ANY, NULL);
+		ATF_REQUIRE_EQ(device_probe_and_attach(leaf[i]), 0);
+	}
+	ATF_REQUIRE_STREQ(device_get_nameunit(leaf[3]), "tdef3");
+	evlog[0] = '\0';
+
+	ATF_CHECK_EQ(device_suspend(bus), 0);
+	CHECK_LOG("suspend:tdef3 suspend:tdef2 suspend:tsub1 "
+	    "suspend:tdef1 suspend:tdef0 suspend:tsub0 suspend:tbus0");
+	for (i = 0; i < 4; i++)
+		ATF_CHECK(device_is_suspended(leaf[i]));
+	ATF_CHECK_EQ(device_resume(bus), 0);
+	CHECK_LOG("resume:tbus0 resume:tsub0 resume:tdef0 resume:tdef1 "
+	    "resume:tsub1 resume:tdef2 resume:tdef3");
+	ATF_CHECK(none_suspended(bus));
+
+	/* tdef0 refuses, after tsub1's subtree and tdef1 went down. */
+	device_set_ivars(leaf[0], &iv);
+	iv.refuse_suspend = EBUSY;
+	ATF_CHECK_EQ(device_suspend(bus), EBUSY);
+	CHECK_LOG("suspend:tdef3 suspend:tdef2 suspend:tsub1 "
+	    "suspend:tdef1 refuse-suspend:tdef0 resume:tdef1 "
+	    "resume:tsub1 resume:tdef2 resume:tdef3");
+	ATF_CHECK(none_suspended(bus));
+
+	/* Once it agrees, the whole tree goes down and comes back. */
+	iv.refuse_suspend = 0;
+	ATF_CHECK_EQ(device_suspend(bus), 0);
+	ATF_CHECK_EQ(device_resume(bus), 0);
+	ATF_CHECK(none_suspended(bus));
+	ATF_CHECK_EQ(tconfs[1].suspends, tconfs[1].resumes);
+	evlog[0] = '\0';
+	teardown(bus);
 }
 
 /*
@@ -1019,6 +1149,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, attach_line);
 	ATF_TP_ADD_TC(tp, descriptions);
 	ATF_TP_ADD_TC(tp, suspend_resume);
+	ATF_TP_ADD_TC(tp, suspend_resume_tree);
 	ATF_TP_ADD_TC(tp, driver_module);
 	ATF_TP_ADD_TC(tp, root);
 	return (atf_no_error());
