@@ -5,7 +5,8 @@
 #
 # kern_reboot(9), driven from the monitor: shutdown -r with the
 # shutdown_test module loaded (scenarios/shutdown.sh), shutdown -p
-# (scenarios/boot.sh) and shutdown -h (scenarios/halt.sh).  The console
+# (scenarios/boot.sh) and shutdown -h (scenarios/halt.sh); and panic(9)
+# outside a trap (scenarios/panic.sh).  The console
 # must end with exactly the lines each step prints, in order, and xl must
 # see the end asked for.
 
@@ -117,9 +118,31 @@ halt_body() {
 	    atf_fail "halted domain used CPU: ${before#*/} s -> ${after#*/} s"
 }
 
+atf_test_case panic
+panic_head() {
+	atf_set descr "panic() prints its message and a backtrace from panic() up, runs no shutdown step, and the domain crashes"
+}
+panic_body() {
+	lab_scenario panic
+	lab_expect_end crash
+	lab_expect_line 'panic: ktest: deliberate panic 42'
+	# The backtrace follows the message and starts in panic() itself.
+	after=$(grep -A2 -xF 'panic: ktest: deliberate panic 42' "$CONSOLE")
+	printf '%s\n' "$after" | sed -n 2p | grep -qxF 'backtrace:' ||
+	    { lab_show_console; atf_fail "no backtrace after the message"; }
+	printf '%s\n' "$after" | sed -n 3p |
+	    grep -qxE '#0 0xffffffff8[0-9a-f]+ at panic\+0x[0-9a-f]+' ||
+	    { lab_show_console; atf_fail "frame #0 is not in panic()"; }
+	lab_expect_match '#1 0xffffffffc[0-9a-f]+ at panic_test_call\+0x[0-9a-f]+ \[ktest_kern\.ko\]'
+	# No handler, device or module is called on a panic.
+	n=$(lab_count 'Shutting down devices\.\.\.')
+	[ "$n" -eq 0 ] || { lab_show_console; atf_fail "panic ran kern_reboot's steps"; }
+}
+
 atf_init_test_cases() {
 	atf_add_test_case reboot
 	atf_add_test_case deregistered
 	atf_add_test_case poweroff
 	atf_add_test_case halt
+	atf_add_test_case panic
 }

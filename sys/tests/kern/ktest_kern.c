@@ -6,7 +6,8 @@
 
 /*
  * In-kernel tests of malloc(9), zones, kmem and callout(9), run in the lab
- * (ktest=all).  With ktest_sched.c and ktest_kld.c this is the test module
+ * (ktest=all), and panic(9)'s report (ktest=panic_backtrace, which crashes
+ * the domain on purpose).  With ktest_sched.c and ktest_kld.c this is the test module
  * ktest_kern.ko (sys/modules/ktest_kern), which ktest= loads (ktest(9)).
  */
 
@@ -335,4 +336,22 @@ KTEST(callout_order, "callouts run in deadline order; stop cancels", 0)
 		return (EINVAL);
 	}
 	return (0);
+}
+
+/*
+ * panic(9) outside a trap: the message, then a backtrace that starts in
+ * panic() and goes up through the caller.  The domain crashes.
+ */
+static __noinline void
+panic_test_call(int n)
+{
+	panic("ktest: deliberate panic %d", n);
+}
+
+KTEST(panic_backtrace, "panic() prints its message and a backtrace",
+    KTEST_CRASHES)
+{
+	panic_test_call(42);
+	ktest_fail("panic returned");
+	return (EFAULT);
 }
