@@ -76,9 +76,7 @@ kernel_no_ktest_body() {
 	[ "$bad" -eq 0 ] || atf_fail "test code in the kernel image"
 }
 
-# mi_no_xen is added once the MI shutdown path (issue 8, item 1) has taken
-# xen_shutdown() out of init_main.c and kern_monitor.c, the last two
-# offenders; until then it fails on exactly those.
 atf_init_test_cases() {
+	atf_add_test_case mi_no_xen
 	atf_add_test_case kernel_no_ktest
 }
