@@ -39,4 +39,11 @@ void	DELAY(u_int);
 
 extern u_long tc_backsteps;
 
+/*
+ * The timecounter's reading at the kernel's first instruction, set by the
+ * machine-dependent start (0: unknown), and at the end of boot.
+ */
+extern uint64_t boot_first_ns;
+extern uint64_t boot_done_ns;
+
 #endif /* !_SYS_TIMETC_H_ */

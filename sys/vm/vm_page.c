@@ -131,21 +131,30 @@ vm_page_free(vm_page_t m)
 
 /*
  * pmap turns allocated pages into page-table pages and back, and marks
- * the page tables it found or built at boot.
+ * the page tables it found or built at boot; the machine-dependent
+ * balloon support turns allocated pages into unbacked ones and back.
  */
 void
 vm_page_set_state(vm_page_t m, int state)
 {
 	KASSERT(m->state == VM_PAGE_ALLOCATED || m->state == VM_PAGE_PTABLE ||
-	    (m->state == VM_PAGE_RESERVED && state == VM_PAGE_PTABLE),
+	    (m->state == VM_PAGE_RESERVED && state == VM_PAGE_PTABLE) ||
+	    (m->state == VM_PAGE_UNBACKED && state == VM_PAGE_ALLOCATED),
 	    ("vm_page_set_state: page %#lx in state %d",
+	    (u_long)m->phys_addr, m->state));
+	KASSERT(state != VM_PAGE_UNBACKED || m->state == VM_PAGE_ALLOCATED,
+	    ("vm_page_set_state: page %#lx in state %d unbacked",
 	    (u_long)m->phys_addr, m->state));
 	if (m->state == VM_PAGE_PTABLE)
 		vm_page_stats.vs_ptable--;
 	if (m->state == VM_PAGE_RESERVED)
 		vm_page_stats.vs_reserved--;
+	if (m->state == VM_PAGE_UNBACKED)
+		vm_page_stats.vs_unbacked--;
 	if (state == VM_PAGE_PTABLE)
 		vm_page_stats.vs_ptable++;
+	if (state == VM_PAGE_UNBACKED)
+		vm_page_stats.vs_unbacked++;
 	m->state = state;
 }
 
@@ -182,6 +191,8 @@ SYSCTL_ULONG(_vm_stats, reserved, &vm_page_stats.vs_reserved,
     "pages reserved (kernel, p2m, Xen's)");
 SYSCTL_ULONG(_vm_stats, ptable, &vm_page_stats.vs_ptable,
     "page-table pages");
+SYSCTL_ULONG(_vm_stats, unbacked, &vm_page_stats.vs_unbacked,
+    "pages whose memory was given back to the hypervisor");
 SYSCTL_ULONG(_vm_stats, allocs, &vm_page_stats.vs_allocs,
     "allocations ever made");
 SYSCTL_ULONG(_vm_stats, failures, &vm_page_stats.vs_failures,

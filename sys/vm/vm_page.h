@@ -11,8 +11,10 @@
 /*
  * One struct vm_page per pseudo-physical page of the domain.  Pages are
  * free, allocated to someone, page-table pages (read-only everywhere, see
- * pmap), or reserved since boot (kernel image, p2m list, start_info, rings,
- * the page array itself).  Lock: vm_page_lock protects the free list and
+ * pmap), reserved since boot (kernel image, p2m list, start_info, rings,
+ * the page array itself), or unbacked: their memory was given back to the
+ * hypervisor (a balloon driver), and they stay out of use until it is
+ * given again.  Lock: vm_page_lock protects the free list and
  * every state change [f]; the other fields belong to the allocator's owner.
  */
 struct vm_page {
@@ -30,6 +32,7 @@ typedef struct vm_page *vm_page_t;
 #define	VM_PAGE_FREE		1
 #define	VM_PAGE_ALLOCATED	2
 #define	VM_PAGE_PTABLE		3	/* a page-table page */
+#define	VM_PAGE_UNBACKED	4	/* no memory behind it (given back) */
 
 #define	VM_ALLOC_ZERO		0x01	/* zero the page */
 
@@ -38,6 +41,7 @@ struct vm_page_stats {
 	u_long	vs_free;	/* pages on the free list */
 	u_long	vs_reserved;
 	u_long	vs_ptable;
+	u_long	vs_unbacked;	/* pages without memory behind them */
 	u_long	vs_allocs;	/* allocations ever made */
 	u_long	vs_failures;	/* allocations refused: no free page */
 };

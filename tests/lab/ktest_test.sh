@@ -38,6 +38,7 @@ ktest_case sx_shared "two readers hold an sx lock at once"
 ktest_case sx_exclusive "writers sleeping under an sx lock exclude each other and readers"
 ktest_case sx_fair "a writer is not starved by overlapping readers, nor readers by it"
 ktest_case sx_try "sx try, upgrade and downgrade"
+ktest_case xen_mem_balloon "64 pages go back to Xen and are populated again: Xen's count and ours move by 64, p2m and m2p agree"
 
 atf_test_case gnttab_max_frames
 gnttab_max_frames_head() {
@@ -123,6 +124,7 @@ atf_init_test_cases() {
 	    sx_fair sx_try; do
 		atf_add_test_case $t
 	done
+	atf_add_test_case xen_mem_balloon
 	atf_add_test_case callout_vs_dom0
 	atf_add_test_case all_passed
 	atf_add_test_case pmap_boot

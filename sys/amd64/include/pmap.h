@@ -84,8 +84,13 @@ extern struct pmap_stats pmap_stats;
 extern u_long	xen_npages;		/* pages of the domain */
 extern u_long	*xen_p2m;		/* pfn -> mfn */
 
+#define	PMAP_P2M_INVALID	(~0UL)	/* p2m entry of a page Xen took */
+
 u_long	pfn_to_mfn(u_long);
 u_long	mfn_to_pfn(u_long);
+void	pmap_p2m_unback(struct vm_page **, u_int, u_long *);
+void	pmap_p2m_back(struct vm_page **, u_int, const u_long *);
+u_long	pmap_p2m_mismatches(const u_long *, u_long);
 
 void	pmap_bootstrap(u_long);
 void	pmap_publish_p2m(void);

@@ -43,6 +43,7 @@ xen_mfn_to_bootva(u_long mfn)
 void	xen_shutdown(u_int) __dead2;
 
 uint64_t xen_clock_ns(void);
-void	xen_start(start_info_t *, u_long) __dead2;	/* from locore.S */
+uint64_t xen_clock_tsc_ns(uint64_t);
+void	xen_start(start_info_t *, u_long, uint64_t) __dead2; /* locore.S */
 
 #endif /* !_MACHINE_XEN_H_ */

@@ -41,12 +41,17 @@
 static evtchn_port_t xen_timer_port;
 u_long xen_timer_interrupts;
 
-/* Xen system time, ns: the raw reading, usable from the first instruction. */
+/*
+ * Xen system time, ns, at TSC reading 'tsc' (0: now), from vCPU 0's time
+ * record: usable as soon as shared_info is mapped.  The timecounter and
+ * the first instruction's reading use the very same arithmetic, so that
+ * the two lie on one clock.
+ */
 uint64_t
-xen_clock_ns(void)
+xen_clock_tsc_ns(uint64_t tsc)
 {
 	volatile struct vcpu_time_info *t;
-	uint64_t tsc_stamp, sys, tsc;
+	uint64_t tsc_stamp, sys, now;
 	uint32_t version, mul;
 	int8_t shift;
 
@@ -58,10 +63,17 @@ xen_clock_ns(void)
 		sys = t->system_time;
 		mul = t->tsc_to_system_mul;
 		shift = t->tsc_shift;
-		tsc = rdtsc();
+		now = tsc != 0 ? tsc : rdtsc();
 		rmb();
 	} while ((version & 1) != 0 || version != t->version);
-	return (sys + pvclock_scale(tsc - tsc_stamp, mul, shift));
+	return (sys + pvclock_scale(now - tsc_stamp, mul, shift));
+}
+
+/* Xen system time, ns: the timecounter. */
+uint64_t
+xen_clock_ns(void)
+{
+	return (xen_clock_tsc_ns(0));
 }
 
 static struct timecounter xen_timecounter = {

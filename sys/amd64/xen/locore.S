@@ -16,9 +16,12 @@
  * Xen enters xen_entry on vCPU 0 in (ring-3) guest kernel mode with events
  * masked, %rsi = start_info and %rsp at the top of a single bootstrap stack
  * page.  There is no trap table yet, so any fault here kills the domain.
- * We move to our own stack and hand start_info and the entry %rsp (which
- * marks the end of everything the builder placed) to xen_start().  Xen has
- * already zero-filled .bss (p_filesz..p_memsz of every PT_LOAD).
+ * The first instruction reads the TSC: xen_start() turns it into Xen
+ * system time once shared_info is mapped, the start of the guest's own
+ * boot time.  We move to our own stack and hand start_info, the entry %rsp
+ * (which marks the end of everything the builder placed) and that TSC to
+ * xen_start().  Xen has already zero-filled .bss (p_filesz..p_memsz of
+ * every PT_LOAD).
  */
 
 #include <xen/elfnote.h>
@@ -51,6 +54,9 @@
 	.globl	xen_entry
 	.type	xen_entry, @function
 xen_entry:
+	rdtsc				/* the guest's boot starts here */
+	shlq	$32, %rdx
+	orq	%rax, %rdx		/* arg 3: TSC at entry */
 	cld
 	movq	%rsi, %rdi		/* arg 1: start_info */
 	movq	%rsp, %rsi		/* arg 2: entry %rsp */

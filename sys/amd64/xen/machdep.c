@@ -8,11 +8,13 @@
  * PV boot, from the first C instruction.
  *
  * locore.S calls xen_start() on our own stack with the start_info page Xen
- * built for us.  The story so far, in order:
+ * built for us and the TSC read by the first instruction.  The story so
+ * far, in order:
  *
  *   1. copy start_info: the bootstrap pages it sits in will be reused;
  *   2. map shared_info (a machine address) over a page of our .bss with
- *      update_va_mapping, which gives us vCPU 0's time and event bits;
+ *      update_va_mapping, which gives us vCPU 0's time and event bits, and
+ *      turn the first instruction's TSC into Xen system time;
  *   3. cninit(): the console drivers of the console linker set probe,
  *      and the PV console ring (found through the m2p) wins and becomes
  *      the console: everything printed so far was buffered and now
@@ -41,6 +43,7 @@
 #include <sys/ksyms.h>
 #include <sys/reboot.h>
 #include <sys/stdarg.h>
+#include <sys/timetc.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/hypercall.h>
@@ -188,13 +191,10 @@ xen_ksyms_init(void)
 static void
 xen_check_p2m(void)
 {
-	const u_long *p2m = (const u_long *)xen_start_info.mfn_list;
-	u_long pfn, bad;
+	u_long bad;
 
-	bad = 0;
-	for (pfn = 0; pfn < xen_start_info.nr_pages; pfn++)
-		if (p2m[pfn] != ~0UL && xen_m2p(p2m[pfn]) != pfn)
-			bad++;
+	bad = pmap_p2m_mismatches((const u_long *)xen_start_info.mfn_list,
+	    xen_start_info.nr_pages);
 	if (bad != 0)
 		panic("p2m: %lu of %lu entries disagree with the m2p", bad,
 		    xen_start_info.nr_pages);
@@ -247,7 +247,7 @@ xen_md_facts(void)
 }
 
 void
-xen_start(start_info_t *si, u_long entry_rsp)
+xen_start(start_info_t *si, u_long entry_rsp, uint64_t entry_tsc)
 {
 	xen_start_info = *si;
 	xen_start_info.cmd_line[sizeof(xen_start_info.cmd_line) - 1] = '\0';
@@ -258,6 +258,8 @@ xen_start(start_info_t *si, u_long entry_rsp)
 	    sizeof(xen_start_info.cmd_line));
 
 	xen_map_shared_info();
+	/* Xen system time at the first instruction (see kern_tc.c). */
+	boot_first_ns = xen_clock_tsc_ns(entry_tsc);
 	cninit();
 	trap_init();
 

@@ -25,13 +25,16 @@
  *   - kernel virtual memory (KVA) whose tables grow on demand.
  *
  * Bootstrap.  Xen maps our image and its bootstrap area at KERNBASE with
- * its own tables (pinned L4 at start_info.pt_base).  pmap_bootstrap()
- * builds the DMAP tables in pages taken from the top of memory, above the
- * bootstrap area, filling each through a scratch mapping of one page, and
- * links the new L3 into the L4 with one mmu_update: Xen validates the
- * whole new tree there.  Then the unused tail of the bootstrap area is
- * unmapped (its pages would otherwise keep a writable alias and could
- * never become tables), and the page array is carved out for vm_page.
+ * its own tables (pinned L4 at start_info.pt_base); the mapping runs to
+ * the next 4 MiB boundary past what the builder placed, so in a 4 MiB
+ * domain it covers every page.  pmap_bootstrap() first unmaps the unused
+ * tail of that area (from the first free page on): its pages would
+ * otherwise keep a writable alias and could never become tables.  It
+ * then builds the DMAP tables in pages taken from the top of memory,
+ * filling each through a scratch mapping of one page, and links the new
+ * L3 into the L4 with one mmu_update: Xen validates the whole new tree
+ * there.  Last the page array is carved out for vm_page right after what
+ * the builder used, and everything between it and the tables is free.
  *
  * Batching.  Bulk work (pmap_qenter, pmap_qremove, pmap_protect, table
  * allocation) queues mmu_update and mmuext operations in one struct
@@ -231,22 +234,39 @@ pmap_bootstrap(u_long first_free)
 	mmu_batch_init(&pmap_batch);
 	boot_end = pmap_boot_end();
 
-	/* DMAP tables: one L3, its L2s, their L1s, from the top of memory. */
+	/*
+	 * Drop the writable alias of the unused bootstrap tail first: the
+	 * direct-map tables may come from it (in a small domain the area
+	 * is all of memory), and the scratch page, the p2m and Xen's
+	 * tables, which the steps below still use, lie below first_free.
+	 */
+	for (pfn = first_free; pfn < boot_end; pfn++)
+		mmu_batch_update(&pmap_batch, pmap_pte_ma(kernel_pmap,
+		    KERNBASE + ptoa(pfn), NULL), 0);
+	mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("unmapping the bootstrap tail");
+
+	/*
+	 * DMAP tables: one L3, its L2s, their L1s, from the top of memory,
+	 * above the page array that follows what the builder used.
+	 */
 	nl1 = howmany(xen_npages, NPTEPG);
 	nl2 = howmany(nl1, NPTEPG);
 	ntab = 1 + nl2 + nl1;
+	array_pages = howmany(xen_npages * sizeof(struct vm_page), PAGE_SIZE);
 	if (nl2 > NPTEPG || xen_npages < ntab ||
-	    xen_npages - ntab < boot_end)
-		panic("pmap: %lu pages do not leave room for %lu direct-map "
-		    "tables above the bootstrap area (%lu pages)", xen_npages,
-		    ntab, boot_end);
+	    xen_npages - ntab < first_free + array_pages)
+		panic("pmap: %lu pages do not hold the page array (%lu pages) "
+		    "and %lu direct-map tables above the %lu the builder used",
+		    xen_npages, array_pages, ntab, first_free);
 	tab0 = xen_npages - ntab;
 
 	for (i = 0; i < nl1; i++) {
 		p = pmap_scratch_map(tab0 + 1 + nl2 + i);
 		for (j = 0; j < NPTEPG; j++) {
 			pfn = i * NPTEPG + j;
-			if (pfn >= xen_npages || xen_p2m[pfn] == ~0UL) {
+			if (pfn >= xen_npages ||
+			    xen_p2m[pfn] == PMAP_P2M_INVALID) {
 				p[j] = 0;
 				continue;
 			}
@@ -290,17 +310,7 @@ pmap_bootstrap(u_long first_free)
 	pmap_flush("pinning and linking the direct map");
 	pmap_dmap_ready = true;
 
-	/* Drop the writable alias of the unused bootstrap tail. */
-	for (pfn = first_free; pfn < boot_end; pfn++)
-		mmu_batch_update(&pmap_batch, pmap_pte_ma(kernel_pmap,
-		    KERNBASE + ptoa(pfn), NULL), 0);
-	mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
-	pmap_flush("unmapping the bootstrap tail");
-
 	/* The page array, right after what the builder used. */
-	array_pages = howmany(xen_npages * sizeof(struct vm_page), PAGE_SIZE);
-	if (first_free + array_pages > tab0)
-		panic("pmap: no room for the page array");
 	array = (vm_page_t)PHYS_TO_DMAP(ptoa(first_free));
 	vm_page_startup(array, xen_npages);
 	vm_page_release_range(first_free + array_pages, tab0);
@@ -575,6 +585,87 @@ pmap_extract(pmap_t pmap, vm_offset_t va)
 	if (pfn == ~0UL)
 		return (PMAP_NOPAGE);
 	return (ptoa(pfn) | (va & PAGE_MASK));
+}
+
+/*
+ * Balloon support (xen_mem.c).  Before the frames behind 'pages' go back
+ * to Xen: store each page's frame in mfns[], unmap the page from the
+ * direct map (one batch, one TLB flush) and mark its p2m entry invalid,
+ * which is also what the toolstack reads through the published frame
+ * lists.  The pages must be allocated, mapped nowhere else, and not be
+ * page tables.
+ */
+void
+pmap_p2m_unback(vm_page_t *pages, u_int n, u_long *mfns)
+{
+	vm_offset_t dva;
+	register_t s;
+	u_long pfn;
+	u_int i;
+
+	s = intr_disable();
+	for (i = 0; i < n; i++) {
+		KASSERT(pages[i]->state == VM_PAGE_ALLOCATED,
+		    ("pmap_p2m_unback: page %#lx in state %d",
+		    (u_long)pages[i]->phys_addr, pages[i]->state));
+		pfn = atop(pages[i]->phys_addr);
+		mfns[i] = pfn_to_mfn(pfn);
+		dva = PHYS_TO_DMAP(pages[i]->phys_addr);
+		mmu_batch_update(&pmap_batch, pmap_pte_ma(kernel_pmap, dva,
+		    NULL), 0);
+	}
+	mmu_batch_ext(&pmap_batch, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	pmap_flush("unmapping pages for Xen");
+	for (i = 0; i < n; i++)
+		xen_p2m[atop(pages[i]->phys_addr)] = PMAP_P2M_INVALID;
+	intr_restore(s);
+}
+
+/*
+ * The reverse, with frames Xen has just given us (or the old ones, when
+ * Xen refused to take them): p2m entry, m2p entry (MMU_MACHPHYS_UPDATE)
+ * and a writable direct-map entry for each page, in one batch.
+ */
+void
+pmap_p2m_back(vm_page_t *pages, u_int n, const u_long *mfns)
+{
+	vm_offset_t dva;
+	register_t s;
+	u_long pfn;
+	u_int i;
+
+	s = intr_disable();
+	for (i = 0; i < n; i++) {
+		pfn = atop(pages[i]->phys_addr);
+		KASSERT(xen_p2m[pfn] == PMAP_P2M_INVALID,
+		    ("pmap_p2m_back: pfn %#lx has frame %#lx", pfn,
+		    xen_p2m[pfn]));
+		xen_p2m[pfn] = mfns[i];
+		mmu_batch_update(&pmap_batch,
+		    ((uint64_t)mfns[i] << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE,
+		    pfn);
+		dva = PHYS_TO_DMAP(pages[i]->phys_addr);
+		mmu_batch_update(&pmap_batch, pmap_pte_ma(kernel_pmap, dva,
+		    NULL), ((uint64_t)mfns[i] << PAGE_SHIFT) | PTE_KERN_RW);
+	}
+	pmap_flush("mapping pages from Xen");
+	intr_restore(s);
+}
+
+/*
+ * Entries of the p2m that Xen's m2p does not map back (frames we gave
+ * back to Xen, marked invalid, are skipped).
+ */
+u_long
+pmap_p2m_mismatches(const u_long *p2m, u_long npages)
+{
+	u_long pfn, bad;
+
+	bad = 0;
+	for (pfn = 0; pfn < npages; pfn++)
+		if (p2m[pfn] != PMAP_P2M_INVALID && xen_m2p(p2m[pfn]) != pfn)
+			bad++;
+	return (bad);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <machine/md_var.h>
 #include <machine/mmu_batch.h>
 #include <machine/pmap.h>
+#include <machine/xen_mem.h>
 #include <vm/vm_page.h>
 
 MODULE_VERSION(ktest_pmap, 1);
@@ -178,4 +179,127 @@ out:
 	while (n-- > 0)
 		vm_page_free(pages[n]);
 	return (error);
+}
+
+#define	XM_TEST_PAGES	64
+
+/*
+ * The balloon's two moves under real Xen: 64 pages' frames go back to
+ * Xen and come back as new frames.  Xen's count of our pages and our
+ * free count go down and up by exactly 64; while unbacked a page has no
+ * p2m entry and no direct-map mapping; populated again it is mapped,
+ * writable, and its new frame maps back through the m2p, as does every
+ * other entry of the p2m.
+ */
+KTEST(xen_mem_balloon, "give 64 pages back to Xen and populate them again", 0)
+{
+	vm_page_t pages[XM_TEST_PAGES], m;
+	u_long cur0, cur1, cur2, free0, free1, free2, unb0, pfn, mfn, v, bad;
+	volatile u_long *p;
+	u_int done, i;
+	int error, e;
+
+	if ((error = xen_mem_reservation(&cur0, NULL)) != 0) {
+		ktest_fail("XENMEM_current_reservation: %d", error);
+		return (error);
+	}
+	/* No other thread may allocate meanwhile: the counts are exact. */
+	critical_enter();
+	free0 = vm_page_free_count();
+	unb0 = vm_page_stats.vs_unbacked;
+	for (i = 0; i < XM_TEST_PAGES; i++)
+		if ((pages[i] = vm_page_alloc(0)) == NULL) {
+			while (i-- > 0)
+				vm_page_free(pages[i]);
+			critical_exit();
+			return (ENOMEM);
+		}
+	/* Refusals first: a free page cannot go, an allocated one not come. */
+	error = 0;
+	if ((m = vm_page_alloc(0)) != NULL) {
+		vm_page_free(m);
+		if (xen_mem_decrease(&m, 1, &done) != EINVAL || done != 0) {
+			ktest_fail("a free page was given back to Xen");
+			error = EINVAL;
+		}
+	}
+	if (xen_mem_populate(pages, 1, &done) != EINVAL || done != 0) {
+		ktest_fail("an allocated page was populated");
+		error = EINVAL;
+	}
+	if ((e = xen_mem_decrease(pages, XM_TEST_PAGES, &done)) != 0 ||
+	    done != XM_TEST_PAGES) {
+		critical_exit();
+		ktest_fail("decrease_reservation: %d, %u of %d pages", e, done,
+		    XM_TEST_PAGES);
+		return (e != 0 ? e : EINVAL);
+	}
+	(void)xen_mem_reservation(&cur1, NULL);
+	free1 = vm_page_free_count();
+	for (i = 0; i < XM_TEST_PAGES && error == 0; i++) {
+		pfn = atop(pages[i]->phys_addr);
+		p = (volatile u_long *)PHYS_TO_DMAP(pages[i]->phys_addr);
+		if (pages[i]->state != VM_PAGE_UNBACKED ||
+		    xen_p2m[pfn] != PMAP_P2M_INVALID ||
+		    probe_read_long(p, &v) != EFAULT) {
+			ktest_fail("pfn %#lx given back but state %d, p2m %#lx, "
+			    "still mapped %d", pfn, pages[i]->state,
+			    xen_p2m[pfn], probe_read_long(p, &v) == 0);
+			error = EINVAL;
+		}
+	}
+	if ((e = xen_mem_populate(pages, XM_TEST_PAGES, &done)) != 0 ||
+	    done != XM_TEST_PAGES) {
+		critical_exit();
+		ktest_fail("populate_physmap: %d, %u of %d pages", e, done,
+		    XM_TEST_PAGES);
+		return (e != 0 ? e : EINVAL);
+	}
+	(void)xen_mem_reservation(&cur2, NULL);
+	for (i = 0; i < XM_TEST_PAGES && error == 0; i++) {
+		pfn = atop(pages[i]->phys_addr);
+		mfn = xen_p2m[pfn];
+		p = (volatile u_long *)PHYS_TO_DMAP(pages[i]->phys_addr);
+		if (pages[i]->state != VM_PAGE_ALLOCATED ||
+		    mfn == PMAP_P2M_INVALID || mfn_to_pfn(mfn) != pfn) {
+			ktest_fail("pfn %#lx populated: state %d, mfn %#lx, m2p "
+			    "%#lx", pfn, pages[i]->state, mfn, mfn_to_pfn(mfn));
+			error = EINVAL;
+			break;
+		}
+		if (probe_write_long(p, pfn ^ 0xba11005eedUL) != 0 ||
+		    probe_write_long(p + 511, ~pfn) != 0 ||
+		    probe_read_long(p, &v) != 0 || v != (pfn ^ 0xba11005eedUL) ||
+		    probe_read_long(p + 511, &v) != 0 || v != ~pfn) {
+			ktest_fail("populated pfn %#lx not usable", pfn);
+			error = EINVAL;
+		}
+	}
+	bad = pmap_p2m_mismatches(xen_p2m, xen_npages);
+	for (i = 0; i < XM_TEST_PAGES; i++)
+		if (pages[i]->state == VM_PAGE_ALLOCATED)
+			vm_page_free(pages[i]);
+	free2 = vm_page_free_count();
+	critical_exit();
+	printf("ktest: xen_mem_balloon: Xen's reservation %lu -> %lu -> %lu "
+	    "pages, free %lu -> %lu -> %lu, %lu p2m entries off the m2p\n",
+	    cur0, cur1, cur2, free0, free1, free2, bad);
+	if (error != 0)
+		return (error);
+	if (cur1 != cur0 - XM_TEST_PAGES || cur2 != cur0) {
+		ktest_fail("Xen's reservation went %lu -> %lu -> %lu", cur0,
+		    cur1, cur2);
+		return (EINVAL);
+	}
+	if (free1 != free0 - XM_TEST_PAGES || free2 != free0 ||
+	    vm_page_stats.vs_unbacked != unb0) {
+		ktest_fail("free pages went %lu -> %lu -> %lu, %lu unbacked",
+		    free0, free1, free2, vm_page_stats.vs_unbacked - unb0);
+		return (EINVAL);
+	}
+	if (bad != 0) {
+		ktest_fail("%lu p2m entries disagree with the m2p", bad);
+		return (EINVAL);
+	}
+	return (0);
 }
