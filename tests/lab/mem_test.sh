@@ -23,7 +23,7 @@ mem4_prompt_body() {
 	lab_expect_line 'hw.physmem: 4194304'
 	lab_expect_line 'pvbsd: boot sequence complete'
 	lab_expect_line 'pvbsd> shutdown -p'
-	lab_expect_line 'pvbsd: powering off'
+	lab_expect_line 'Powering off...'
 	lab_expect_end poweroff
 }
 

@@ -142,7 +142,7 @@ detach_during_io_body() {
 	lab_expect_match "${P}xbd0: detached"
 	lab_expect_line 'pvbsd> kldunload xbd'
 	lab_expect_line ' 2    1 0xffffffffc0000000     3000 ktest_example.ko'
-	lab_expect_line 'pvbsd: powering off'
+	lab_expect_line 'Powering off...'
 }
 
 atf_test_case boot_fallbacks
