@@ -365,6 +365,9 @@ MONITOR_COMMAND(diskflush, "disk", "flush a disk's write cache")
  * sent; sequential ones walk the disk from offset 0 (wrapping), random
  * ones go to bs-aligned offsets from a fixed generator.  Completions
  * (event context) record each request's latency and hand its slot back.
+ * A total of 0 means "until a request fails": the run goes on, with no
+ * bound, until its disk goes away under it (a detach test's load); the
+ * latencies of its first DC_MAXOPS requests are kept.
  */
 struct dc_bench {
 	struct disk	*db_disk;
@@ -374,6 +377,7 @@ struct dc_bench {
 	u_int		 db_nfree;		/* [e] */
 	u_int		*db_lat;		/* [e] per request, us */
 	u_int		 db_nlat;		/* [e] */
+	u_int		 db_maxlat;		/* [I] room in db_lat */
 	u_int		 db_errors;		/* [e] */
 	int		 db_first_error;	/* [e] */
 };
@@ -389,7 +393,9 @@ dc_bench_done(struct bio *bp)
 		if (db->db_errors++ == 0)
 			db->db_first_error = bp->bio_error;
 	}
-	db->db_lat[db->db_nlat++] = us > UINT_MAX ? UINT_MAX : (u_int)us;
+	if (db->db_nlat < db->db_maxlat)
+		db->db_lat[db->db_nlat++] = us > UINT_MAX ? UINT_MAX :
+		    (u_int)us;
 	db->db_free[db->db_nfree++] = slot;
 	wakeup(db);
 }
@@ -438,14 +444,14 @@ dc_pct(const u_int *a, u_int n, u_int pct)
 }
 
 MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
-    "bs qd total", "measure a disk: MB/s, IOPS, latency percentiles")
+    "bs qd total|0", "measure a disk: MB/s, IOPS, latency percentiles")
 {
 	struct dc_bench *db;
 	struct disk *dp;
 	const char *mode;
 	uint64_t bs, qd, total, nops, sent, off, span, rnd, t0, ns;
 	uint8_t *bufs;
-	bool write, seq;
+	bool write, seq, untilerr;
 	register_t s;
 	u_int slot, i;
 	int error, omode;
@@ -463,17 +469,18 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	write = strcmp(mode + (seq ? 3 : 4), "write") == 0;
 	if (dc_number(argv[3], &bs) != 0 || dc_number(argv[4], &qd) != 0 ||
 	    dc_number(argv[5], &total) != 0 || bs == 0 || bs > DC_MAXIO ||
-	    qd == 0 || qd > DC_MAXQD || total < bs) {
-		mon_printf("diskbench: bs 1..%u bytes, qd 1..%u, total >= bs\n",
-		    DC_MAXIO, DC_MAXQD);
+	    qd == 0 || qd > DC_MAXQD || (total != 0 && total < bs)) {
+		mon_printf("diskbench: bs 1..%u bytes, qd 1..%u, total >= bs "
+		    "or 0\n", DC_MAXIO, DC_MAXQD);
 		return (EINVAL);
 	}
 	if (round_page(bs) * qd > DC_MAXBUF) {
 		mon_printf("diskbench: bs * qd at most %u bytes\n", DC_MAXBUF);
 		return (EINVAL);
 	}
-	nops = total / bs;
-	if (nops > DC_MAXOPS) {
+	untilerr = total == 0;
+	nops = untilerr ? DC_U64MAX : total / bs;
+	if (!untilerr && nops > DC_MAXOPS) {
 		mon_printf("diskbench: at most %u requests a run\n",
 		    DC_MAXOPS);
 		return (EINVAL);
@@ -488,7 +495,9 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 		return (EINVAL);
 	}
 	db = malloc(sizeof(*db), M_DISKCMD, M_WAITOK | M_ZERO);
-	db->db_lat = malloc(nops * sizeof(u_int), M_DISKCMD, M_WAITOK);
+	db->db_maxlat = untilerr ? DC_MAXOPS : (u_int)nops;
+	db->db_lat = malloc(db->db_maxlat * sizeof(u_int), M_DISKCMD,
+	    M_WAITOK);
 	bufs = dc_alloc(round_page(bs) * qd);
 	db->db_disk = dp;
 	for (i = 0; i < qd; i++)
@@ -497,7 +506,11 @@ MONITOR_COMMAND(diskbench, "disk seqread|seqwrite|randread|randwrite "
 	rnd = 0x9e3779b97f4a7c15ULL;
 	t0 = nanouptime_ns();
 	s = intr_disable();
-	for (sent = 0; sent < nops || db->db_nfree < qd; ) {
+	for (sent = 0;;) {
+		if (untilerr && db->db_errors != 0)
+			nops = sent;	/* the disk failed: wind down */
+		if (sent == nops && db->db_nfree == qd)
+			break;
 		if (sent == nops || db->db_nfree == 0) {
 			(void)tsleep(db, 0, "diskbench", 0);
 			continue;

@@ -20,12 +20,15 @@ kernel=$OBJTOP/boot/kernel/kernel
 preload=$OBJTOP/boot/preload.cpio
 # dom0's tool for scenarios/xn.sh (tests/lab/Makefile).
 labtool=$OBJTOP/tests/lab/xn_labtool
+# ... and its hostile block backend for scenarios/xbd.sh.
+xbdtool=$OBJTOP/tests/lab/xbd_labtool
 # ... and a preload image that loads xbd(4) at boot (scenarios/xbd.sh).
 preload_xbd=$OBJTOP/boot/preload-xbd.cpio
 mkdir -p "$OBJTOP/lab"
 
 stamp() {
 	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh "$labtool" \
+	    "$xbdtool" \
 	    "$preload_xbd" \
 	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
 	    sha256sum | cut -c1-16
@@ -46,6 +49,7 @@ done
 if [ -f "$labtool" ]; then
 	set -- -f "$labtool" "$@"
 fi
+[ -f "$xbdtool" ] && set -- -f "$xbdtool" "$@"
 [ -f "$preload_xbd" ] && set -- -f "$preload_xbd" "$@"
 if [ -f "$preload" ]; then
 	set -- -r "$preload" "$@"

@@ -137,12 +137,33 @@ detach_during_io_head() {
 }
 detach_during_io_body() {
 	lab_scenario xbd
+	lab_result_is detach_io_in_flight ok
+	lab_expect_match "${P}diskbench xbd0 randread 4096 32 0"
 	lab_expect_match "${P}xbd0: backend is Closing: closing"
 	lab_expect_match 'diskbench xbd0 randread errors [1-9][0-9]*'
+	# EIO: failed by xbd; ENXIO: sent after the disk was gone (disk(9))
+	lab_expect_match 'diskbench xbd0 randread first_error (5|6)'
 	lab_expect_match "${P}xbd0: detached"
+	lab_expect_line 'diskverify: xbd0: 1048576 bytes at 8388608 match seed 0x0777'
+	lab_result_is detach_leak ok
 	lab_expect_line 'pvbsd> kldunload xbd'
 	lab_expect_line ' 2    1 0xffffffffc0000000     3000 ktest_example.ko'
 	lab_expect_line 'Powering off...'
+}
+
+atf_test_case hostile_backend
+hostile_backend_head() {
+	atf_set descr "a backend that breaks the ring protocol fails the device and is told so (error node, Closing)"
+}
+hostile_backend_body() {
+	lab_scenario xbd
+	lab_expect_match "${P}xbd1: 1MB <Virtual Block Device> at device/vbd/51760 on xenbusb_front0"
+	lab_expect_line 'xbd1: backend broke the ring protocol (response id out of range); device failed'
+	lab_expect_line 'xbd1: read of 512 bytes at 0: error 5'
+	lab_expect_match "${P}xbd1: backend broke the ring protocol \\(response id out of range\\): error 5"
+	lab_expect_match "${P}xbd1: backend is Closed: closing"
+	lab_result_is hostile_told ok
+	lab_expect_match "${P}xbd1: detached"
 }
 
 atf_test_case boot_fallbacks
@@ -171,6 +192,7 @@ atf_init_test_cases() {
 	atf_add_test_case read_only
 	atf_add_test_case sectors_4k
 	atf_add_test_case cycles_leak_nothing
-	# detach_during_io: off until it does not depend on timing (see the issue note)
+	atf_add_test_case hostile_backend
+	atf_add_test_case detach_during_io
 	atf_add_test_case boot_fallbacks
 }

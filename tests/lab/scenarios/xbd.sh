@@ -6,8 +6,10 @@
 # with 4096-byte sectors, on four queues (blkback's max_queues raised);
 # 3 kldunload/kldload cycles with a disk attached and 3
 # block-attach/detach cycles, with the kernel's counters compared
-# (tests/lab/long/xbd_cycles.sh does 100 and 50);
-# block-detach in the middle of I/O; kldunload.  Guest "xbdboot": xbd
+# (tests/lab/long/xbd_cycles.sh does 100 and 50); a hostile backend
+# (tests/lab/xbd_labtool.c) that breaks the ring protocol; block-detach
+# in the middle of I/O, then the counters against those from before;
+# kldunload.  Guest "xbdboot": xbd
 # loaded from loader.conf attaches at boot, with every feature turned off
 # on our side (the fallbacks), writes, flushes and is destroyed; dom0
 # then finds the data in the image.
@@ -74,18 +76,39 @@ done_mon() {
 counters() {
 	mon "$C1" && mon "$C2" && done_mon
 }
-# leakcheck WHAT: the last two counter dumps on the console are equal
-# (pages: free plus page-table pages, as kmem may move a table)
+# leakcheck WHAT [K]: the last counter dump on the console equals the
+# one before it, or the K-th (pages: free plus page-table pages, as
+# kmem may move a table)
 leakcheck() {
 	tr -d '\r' <"$(lab_console_log xbd)" |
-	awk '/^(pvbsd> )?sysctl hw\.xen\.gnttab\.inuse/ { n++; c = 1; next }
+	awk -v k="${2:-0}" '
+	    /^(pvbsd> )?sysctl hw\.xen\.gnttab\.inuse/ { n++; c = 1; next }
 	    /^(pvbsd> )?sysctl kern\.malloc\.disk\.inuse/ { next }
 	    /^pvbsd> / { c = 0 }
 	    c && /^vm\.stats\.(free|ptable): / { pg[n] += $2; next }
 	    c && /^(hw|kern|dev)\./ { v[n] = v[n] $0 "\n" }
-	    END { if (n < 2 || v[n] != v[n - 1] || pg[n] != pg[n - 1] ||
+	    END { if (k == 0) k = n - 1
+		if (n < 2 || k < 1 || v[n] != v[k] || pg[n] != pg[k] ||
 		v[n] == "") exit 1 }' &&
 	    lab_result "$1" ok || lab_fail "$1: counters differ"
+}
+# reads_seen FILE FROM N SECS: wait until blkback's read counter FILE
+# has gone N past FROM (requests of ours really reached the backend)
+reads_seen() {
+	local n=0 v
+	while :; do
+		v=$(cat "$1" 2>/dev/null) || v=
+		case $v in
+		''|*[!0-9]*) ;;
+		*) [ "$v" -ge $(($2 + $3)) ] && return 0 ;;
+		esac
+		n=$((n + 1))
+		if [ $n -gt $(($4 * 10)) ]; then
+			lab_log "xbd: $1 is '$v', not $2 + $3, after $4 s"
+			return 1
+		fi
+		sleep 0.1
+	done
 }
 # cycles N CMD...: run CMD N times, record the seconds a cycle took
 cycles() {
@@ -167,13 +190,56 @@ if lab_wait_console xbd '^pvbsd> ' 60; then
 	cycles 3 attachcycle
 	counters
 	leakcheck attachcycle_leak
-	# Detach in the middle of I/O: the requests fail, nothing hangs.
-	lab_send xbd 'diskbench xbd0 randread 4096 32 64m'
-	sleep 4
+	# A hostile backend (xbd_labtool in dom0, in place of blkback)
+	# answers the first request with an id out of range: the device
+	# fails, the read fails with EIO, and the backend is told (error
+	# node, state Closing) from a task; with the nodes removed the
+	# device detaches.  (Before the detach test: its counters would
+	# show a leak.)
+	tool=/tmp/xbd_labtool
+	cp "$(lab_img xbd_labtool)" $tool && chmod +x $tool
+	dom=$(lab_domid xbd)
+	$tool hostile "$dom" 51760 >/tmp/xbd-hostile.log 2>&1 &
+	hpid=$!
+	await 'xbd1: 1MB <Virtual Block Device> at device/vbd/51760 on xenbusb_front0' 0 60 &&
+	mon 'diskread xbd1 0 16'
+	wait $hpid
+	cat /tmp/xbd-hostile.log
+	if grep -q '^xbd_labtool: told: ' /tmp/xbd-hostile.log; then
+		lab_result hostile_told ok
+	else
+		lab_fail "hostile backend: $(tail -1 /tmp/xbd-hostile.log)"
+	fi
+	d=$(nmatch 'xbd1: detached')
+	xenstore-rm /local/domain/$dom/device/vbd/51760
+	xenstore-rm /local/domain/0/backend/vbd/$dom/51760
+	await 'xbd1: detached' $d 60
+	# Detach in the middle of I/O.  The load has no end of its own
+	# (diskbench with a total of 0 runs until a request fails), and
+	# dom0 detaches only once blkback's statistics show a thousand of
+	# its reads, so the I/O is in flight whatever the machine's speed.
+	# The requests fail with EIO, nothing hangs, the device detaches;
+	# the disk attached again works, and with the module unloaded the
+	# counters are those of the second dump (module out, disk there).
+	rdreq=/sys/bus/xen-backend/devices/vbd-$(lab_domid xbd)-51712/statistics/rd_req
+	r0=$(cat "$rdreq" 2>/dev/null)
+	d=$(nmatch 'xbd0: detached')
+	lab_send xbd 'diskbench xbd0 randread 4096 32 0'
+	if reads_seen "$rdreq" "${r0:-x}" 1000 180; then
+		lab_result detach_io_in_flight ok
+	else
+		lab_fail "detach during I/O: blkback saw no reads"
+	fi
 	lab_block_detach xbd xvda
-	await 'xbd0: detached' 0 120
-	mon 'diskinfo' 120 &&
+	await 'xbd0: detached' $d 120
+	mon 'diskinfo' 120
+	a=$(nmatch 'xbd0: 16MB <Virtual Block Device> at device/vbd/51712')
+	lab_block_attach xbd $xa xvda &&
+	await 'xbd0: 16MB <Virtual Block Device> at device/vbd/51712' $a 60 &&
+	mon 'diskverify xbd0 8m 1m 0x0777' 300 &&
 	mon 'kldunload xbd' &&
+	counters &&
+	leakcheck detach_leak 2
 	mon 'kldstat' &&
 	lab_send xbd 'shutdown -p'
 fi

@@ -35,7 +35,11 @@
  *
  * Failures: a response that breaks the protocol breaks the ring; the
  * event handler marks the device failed, the disk gone, and fails every
- * request with EIO at once (xbd_fail).  When the backend
+ * request with EIO at once (xbd_fail).  Telling the backend needs
+ * xenstore, i.e. a thread: xbd_fail enqueues sc_fail_task on
+ * taskqueue_thread, which writes our error node and says Closing
+ * (xenbus_dev_fatal); the backend then closes like at a detach.  When
+ * the backend
  * closes (block-detach, or after a failure) the disk is marked gone, we
  * say Closed and wait (bounded) for the backend to unmap everything, then
  * every request still in flight and every waiting bio fails with EIO,
@@ -59,6 +63,7 @@
 #include <sys/proc.h>
 #include <sys/queue.h>
 #include <sys/sysctl.h>
+#include <sys/taskqueue.h>
 #include <sys/timetc.h>
 #include <sys/bus.h>
 #include <sys/bio.h>
@@ -538,8 +543,8 @@ xbd_intr(void *arg)
  * every waiting bio, on every queue, fails with EIO now, so that no
  * caller waits on a backend that cannot be trusted (their persistent
  * pages stay granted until the teardown; with per-request grants a page
- * the backend still maps is counted in leaked_grants).  The backend
- * learns it when the device is detached or the backend closes.
+ * the backend still maps is counted in leaked_grants).  The backend is
+ * told from a task (xbd_fail_task): xenstore may sleep, this may not.
  */
 static void
 xbd_fail(struct xbd_softc *sc, struct xbd_queue *q)
@@ -575,6 +580,24 @@ xbd_fail(struct xbd_softc *sc, struct xbd_queue *q)
 	}
 	if (n > 0)
 		device_printf(sc->sc_dev, "%u requests in flight failed\n", n);
+	(void)taskqueue_enqueue(taskqueue_thread, &sc->sc_fail_task);
+}
+
+/*
+ * Thread context, after xbd_fail: write the error node and say Closing.
+ * If the connection was taken down meanwhile (a detach, or the backend
+ * closed on its own) there is nobody left to tell.
+ */
+static void
+xbd_fail_task(void *arg, int pending __unused)
+{
+	struct xbd_softc *sc = arg;
+
+	mtx_lock(&sc->sc_lock);
+	if (sc->sc_state == XBD_FAILED)
+		xenbus_dev_fatal(sc->sc_dev, EIO, "backend broke the ring "
+		    "protocol (%s)", sc->sc_fail_why);
+	mtx_unlock(&sc->sc_lock);
 }
 
 /* Poll the backend's state until it is one of 'want' (a bit mask). */
@@ -1034,6 +1057,7 @@ xbd_attach(device_t dev)
 	}
 	sc->sc_handle = (blkif_vdev_t)handle;
 	mtx_init(&sc->sc_lock, "xbd", MTX_DEF);
+	TASK_INIT(&sc->sc_fail_task, 0, xbd_fail_task, sc);
 	mtx_lock(&sc->sc_lock);
 	if ((error = xbd_connect(sc)) != 0) {
 		if (sc->sc_disk != NULL) {
@@ -1046,6 +1070,8 @@ xbd_attach(device_t dev)
 		} else
 			(void)xenbus_set_state(dev, XenbusStateClosed);
 		mtx_unlock(&sc->sc_lock);
+		/* Ports are closed: nothing enqueues it any more. */
+		taskqueue_drain(taskqueue_thread, &sc->sc_fail_task);
 		mtx_destroy(&sc->sc_lock);
 		return (error);
 	}
@@ -1111,6 +1137,8 @@ xbd_detach(device_t dev)
 		xbd_teardown(sc, true);
 	}
 	mtx_unlock(&sc->sc_lock);
+	/* Ports are closed: nothing enqueues it any more. */
+	taskqueue_drain(taskqueue_thread, &sc->sc_fail_task);
 	xbd_free_queues(sc);
 	mtx_destroy(&sc->sc_lock);
 	device_printf(dev, "detached\n");

@@ -101,6 +101,8 @@ struct xbd_softc {
 	const char	*sc_fail_why;	/* [q] why the device failed */
 	u_long		 sc_leaked;	/* [s] grants the backend kept */
 	u_long		 sc_failed_ios;	/* [q] requests failed with EIO */
+	struct task	 sc_fail_task;	/* [I] tells the backend of a
+					   failure (thread context) */
 };
 
 #endif /* !_DEV_XEN_BLKFRONT_BLKFRONT_VAR_H_ */
