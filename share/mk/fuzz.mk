@@ -44,7 +44,7 @@ _FOBJS.${_f}=	${_FSRCS.${_f}:R:S/$/.fo/:S/^/${_f}./}
 _FOBJS+=	${_FOBJS.${_f}}
 .for _s in ${_FSRCS.${_f}}
 ${_f}.${_s:R}.fo: ${_s}
-	${FUZZ_CC} ${FUZZ_CFLAGS} ${CFLAGS.${_f}} -MD -MP \
+	${FUZZ_CC} ${FUZZ_CFLAGS} ${CFLAGS.${_f}} ${CFLAGS.${_f}.${_s:R}} -MD -MP \
 	    -c ${.ALLSRC:M*.c:[1]} -o ${.TARGET}
 .endfor
 ${_f}: ${_FOBJS.${_f}}

@@ -29,17 +29,9 @@
  * host by tests/sys/xen/gnttab_fl_test.c.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
-#else
-#include <errno.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <string.h>
-#include <sys/types.h>
-#endif
 
 #include <xen/gnttab.h>
 

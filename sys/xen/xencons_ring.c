@@ -19,17 +19,9 @@
  * as full (out) or empty (in) instead of trusting it.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <machine/atomic.h>
-#else
-#include <stddef.h>
-#include <stdint.h>
-#define	mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define	rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define	wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
 
 #include <xen/io/console.h>
 #include "xencons_ring.h"

@@ -53,52 +53,10 @@
  * queue the test runs by hand (tests/sys/xen/xenbusb_test.c).
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
-#else
-#include <sys/param.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/queue.h>
-#define	malloc	kern_malloc
-#define	free	kern_free
-#ifndef nitems
-#define	nitems(x)	(sizeof((x)) / sizeof((x)[0]))
-#endif
-#ifndef TAILQ_FOREACH_SAFE
-#define	TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
-	for ((var) = TAILQ_FIRST(head);					\
-	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
-	    (var) = (tvar))
-#endif
-static size_t
-xb_strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-
-	if (n > 0) {
-		size_t c = len < n - 1 ? len : n - 1;
-
-		memcpy(d, s, c);
-		d[c] = '\0';
-	}
-	return (len);
-}
-#define	strlcpy	xb_strlcpy
-#define	KASSERT(exp, msg) do {						\
-	if (!(exp)) {							\
-		printf msg;						\
-		abort();						\
-	}								\
-} while (0)
-#endif
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>

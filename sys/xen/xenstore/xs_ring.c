@@ -37,21 +37,10 @@
  * xenstore client serialises calls on one ring.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <machine/atomic.h>
-#else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-#include "../../sys/errno.h"
-#define	mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define	rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define	wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
 
 #include <xen/io/xs_wire.h>
 #include "xs_ring.h"

@@ -30,20 +30,9 @@
  * xenstore client owns the assembler and serialises calls on it.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
-#else
-#include <sys/types.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-#include "../../sys/errno.h"
-#define	nitems(x)	(sizeof((x)) / sizeof((x)[0]))
-#define	MIN(a, b)	(((a) < (b)) ? (a) : (b))
-#endif
 
 #ifndef EINVAL
 #error "<sys/errno.h> must precede <xen/io/xs_wire.h> for xsd_errors"

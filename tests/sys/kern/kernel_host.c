@@ -163,3 +163,19 @@ wakeup_one(const void *chan)
 {
 	kh_wakeups++;
 }
+
+/* The C library of Debian 12 (glibc 2.36) has no strlcpy(3). */
+size_t
+strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	len = strlen(src);
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return (len);
+}

@@ -39,21 +39,6 @@
 
 #define	BE	"/local/domain/0/backend/vbd/5/51712"
 
-/* The kernel's strlcpy, which the C library lacks. */
-size_t
-strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-
-	if (n > 0) {
-		size_t c = len < n - 1 ? len : n - 1;
-
-		memcpy(d, s, c);
-		d[c] = '\0';
-	}
-	return (len);
-}
-
 static char err[XBD_ERRLEN];
 
 static void

@@ -45,13 +45,6 @@ static LIST_HEAD(, xs_watch) watches = LIST_HEAD_INITIALIZER(watches);
 static struct { struct xs_watch *w; char *path; } events[NEVENTS];
 static int nevents;
 
-void	mtx_init(struct mtx *m, const char *n, int f) { (void)m; (void)n; (void)f; }
-void	mtx_destroy(struct mtx *m) { (void)m; }
-void	mtx_lock(struct mtx *m) { (void)m; }
-void	mtx_unlock(struct mtx *m) { (void)m; }
-void	_mtx_assert(struct mtx *m, int w, const char *f, int l)
-	    { (void)m; (void)w; (void)f; (void)l; }
-
 static void
 abspath(const char *dir, const char *node, char *buf, size_t len)
 {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sys/errno.h"		/* our BSD numbers, via -iquote */
+#include <errno.h>
 #include <xen/io/xs_wire.h>
 #include "xs_ring.h"
 

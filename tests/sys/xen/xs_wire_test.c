@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "sys/errno.h"		/* our BSD numbers, via -iquote */
+#include <errno.h>
 #include <xen/io/xs_wire.h>
 #include "xs_ring.h"
 #include "xs_wire.h"
@@ -588,14 +588,14 @@ ATF_TC_BODY(error_names, tc)
 {
 	static const struct {
 		const char *name;
-		int bsd;
+		int error;
 	} map[] = {
-		{ "EINVAL", 22 }, { "EACCES", 13 }, { "EEXIST", 17 },
-		{ "EISDIR", 21 }, { "ENOENT", 2 }, { "ENOMEM", 12 },
-		{ "ENOSPC", 28 }, { "EIO", 5 }, { "ENOTEMPTY", 66 },
-		{ "ENOSYS", 78 }, { "EROFS", 30 }, { "EBUSY", 16 },
-		{ "EAGAIN", 35 }, { "EISCONN", 56 }, { "E2BIG", 7 },
-		{ "EPERM", 1 },
+		{ "EINVAL", EINVAL }, { "EACCES", EACCES }, { "EEXIST", EEXIST },
+		{ "EISDIR", EISDIR }, { "ENOENT", ENOENT }, { "ENOMEM", ENOMEM },
+		{ "ENOSPC", ENOSPC }, { "EIO", EIO }, { "ENOTEMPTY", ENOTEMPTY },
+		{ "ENOSYS", ENOSYS }, { "EROFS", EROFS }, { "EBUSY", EBUSY },
+		{ "EAGAIN", EAGAIN }, { "EISCONN", EISCONN }, { "E2BIG", E2BIG },
+		{ "EPERM", EPERM },
 	};
 	char p[32];
 	size_t len;
@@ -604,10 +604,10 @@ ATF_TC_BODY(error_names, tc)
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		len = strlen(map[i].name) + 1;
 		memcpy(p, map[i].name, len);
-		ATF_CHECK_EQ_MSG(map[i].bsd, xs_reply_error(p, len), "%s",
+		ATF_CHECK_EQ_MSG(map[i].error, xs_reply_error(p, len), "%s",
 		    map[i].name);
-		ATF_CHECK_EQ(map[i].bsd, xs_errno_from_name(map[i].name));
-		ATF_CHECK_STREQ(map[i].name, xs_errno_name(map[i].bsd));
+		ATF_CHECK_EQ(map[i].error, xs_errno_from_name(map[i].name));
+		ATF_CHECK_STREQ(map[i].name, xs_errno_name(map[i].error));
 		/* Without its NUL the same name is malformed. */
 		ATF_CHECK_EQ(EBADMSG, xs_reply_error(p, len - 1));
 	}

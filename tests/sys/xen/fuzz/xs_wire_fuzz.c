@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/errno.h"		/* our BSD numbers, via -iquote */
+#include <errno.h>
 #include <xen/io/xs_wire.h>
 #include "xs_ring.h"
 #include "xs_wire.h"
