@@ -25,18 +25,9 @@
  * Builds on the host too (tests/sys/kern/ksyms_test.c).
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
-#else
-#include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-#define	EFTYPE	79
-#endif
 
 #include <sys/ksyms.h>
 

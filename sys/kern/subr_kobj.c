@@ -28,29 +28,10 @@
  * kobj lock once there is more than one CPU.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/malloc.h>
-#else
-/*
- * Host unit tests (tests/sys/kern): the C library underneath, malloc(9)
- * emulated by tests/sys/kern/malloc_host.c.
- */
-#include <sys/types.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#define	malloc	kern_malloc
-#define	free	kern_free
-#include <sys/malloc.h>
-#define	panic(...)	(fprintf(stderr, __VA_ARGS__), abort())
-#define	KASSERT(exp, msg) do {						\
-	if (!(exp))							\
-		panic msg;						\
-} while (0)
-#endif
 
 #include <sys/kobj.h>
 

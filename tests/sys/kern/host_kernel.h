@@ -18,8 +18,14 @@
 #define	_HOST_KERNEL_H_
 
 #include "kern_host.h"
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
+
+/* The kernel's errno numbers that the C library lacks. */
+#ifndef EFTYPE
+#define	EFTYPE		79	/* inappropriate file type or format */
+#endif
 
 /* Kernel types the C library lacks. */
 typedef uint64_t	vm_offset_t;
