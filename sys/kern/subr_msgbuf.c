@@ -17,16 +17,13 @@
  * any context, interrupt handlers included: msglog masks events around
  * the copy.
  *
- * The file builds on the host as well (without _KERNEL), for the unit
- * tests in tests/sys/kern, which supply the C library and event masking
- * (tests/sys/kern/msgbuf_host.h).
+ * The unit tests in tests/sys/kern build this file on the host, with
+ * event masking from their kernel shim (kernel_host.c).
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <machine/cpufunc.h>
-#endif
 
 #include <sys/msgbuf.h>
 

@@ -15,17 +15,15 @@
  * modifiers hh h l ll q j z t.  %n is refused on purpose: it would let a
  * format string write to memory.
  *
- * The file also builds on the host (without _KERNEL) so the unit tests in
- * tests/sys/kern can hold it against the C library's formatter; the few
- * names that clash with libc are renamed there (tests/sys/kern/prf_host.h).
+ * The unit tests in tests/sys/kern build this file on the host to hold it
+ * against the C library's formatter; the few names that clash with libc
+ * are renamed there (tests/sys/kern/prf_host.h).
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
 #include <sys/msgbuf.h>
-#endif
 
 #define	PRF_LEFT	0x01	/* '-': pad on the right */
 #define	PRF_ZERO	0x02	/* '0': pad numbers with zeros */

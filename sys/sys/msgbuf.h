@@ -25,10 +25,8 @@ void	 msgbuf_addstr(struct msgbuf *, const char *, size_t);
 uint64_t msgbuf_first(struct msgbuf *);
 size_t	 msgbuf_read(struct msgbuf *, uint64_t *, char *, size_t);
 
-#ifdef _KERNEL
 extern struct msgbuf *msgbufp;
 
 void	msglog(const char *, size_t);
-#endif
 
 #endif /* !_SYS_MSGBUF_H_ */

@@ -28,7 +28,7 @@
 uint64_t	kh_now_ns;
 void		(*kh_sleep_hook)(const void *);
 u_long		kh_sleeps, kh_wakeups;
-int		kh_masked;
+int		kh_masked, kh_masked_max;
 
 uint64_t
 nanouptime_ns(void)
@@ -52,7 +52,9 @@ panic(const char *fmt, ...)
 register_t
 intr_disable(void)
 {
-	return (kh_masked++);
+	if (++kh_masked > kh_masked_max)
+		kh_masked_max = kh_masked;
+	return (kh_masked - 1);
 }
 
 void

@@ -17,7 +17,7 @@
 
 #include <sys/msgbuf.h>
 
-int msgbuf_host_masked, msgbuf_host_masked_max;
+#include "kernel_host.h"
 
 /* Everything from msgbuf_first() on, read in pieces of 'chunk'. */
 static void
@@ -139,8 +139,8 @@ ATF_TC_BODY(msglog_masked, tc)
 
 	msglog("first line\n", 11);
 	msglog("second", 6);
-	ATF_CHECK_EQ(0, msgbuf_host_masked);
-	ATF_CHECK_EQ(1, msgbuf_host_masked_max);
+	ATF_CHECK_EQ(0, kh_masked);
+	ATF_CHECK_EQ(1, kh_masked_max);
 	ATF_CHECK_EQ(MSGBUF_SIZE, msgbufp->msg_size);
 	dump(msgbufp, 5, out, sizeof(out));
 	ATF_CHECK_STREQ("first line\nsecond", out);
