@@ -59,8 +59,6 @@ const struct mon_cmd *mon_lookup(const char *);
 int	mon_printf(const char *, ...) __printflike(1, 2);
 void	mon_write(const char *, size_t);	/* host tests supply it */
 
-#ifdef _KERNEL
 void	monitor_run(void) __dead2;
-#endif
 
 #endif /* !_SYS_MONITOR_H_ */

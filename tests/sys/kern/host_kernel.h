@@ -34,9 +34,6 @@ typedef uint64_t	vm_size_t;
 
 #define	INVARIANTS	1
 
-#ifndef __dead2
-#define	__dead2			__attribute__((__noreturn__))
-#endif
 #ifndef nitems
 #define	nitems(x)		(sizeof((x)) / sizeof((x)[0]))
 #endif

@@ -23,6 +23,9 @@
 #ifndef __section
 #define	__section(x)		__attribute__((__section__(x)))
 #endif
+#ifndef __dead2
+#define	__dead2			__attribute__((__noreturn__))
+#endif
 #ifndef __used
 #define	__used			__attribute__((__used__))
 #endif
