@@ -28,25 +28,16 @@
  * Counters are read without their owners' locks: a value may be a moment
  * old, never torn (aligned words).
  *
- * The file builds on the host as well (without _KERNEL), for the unit
- * tests in tests/sys/kern.
+ * The root nodes and the kern.* identity strings are in kern_mib.c.  The
+ * unit tests in tests/sys/kern build this file on the host.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/mutex.h>
 #include <sys/stdarg.h>
-#else
-#include <sys/types.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-#endif
 
 #include <sys/sysctl.h>
 
@@ -65,14 +56,9 @@ static TAILQ_HEAD(, sysctl_oid) sysctl_list =
 static bool sysctl_ready;
 u_int sysctl_noids;		/* registered oids, for leak checks */
 
-#ifdef _KERNEL
 static struct mtx sysctl_mtx;
 #define	SYSCTL_LOCK()		mtx_lock(&sysctl_mtx)
 #define	SYSCTL_UNLOCK()		mtx_unlock(&sysctl_mtx)
-#else
-#define	SYSCTL_LOCK()		do { } while (0)
-#define	SYSCTL_UNLOCK()		do { } while (0)
-#endif
 
 static void	sysctl_init(void *);
 
@@ -296,9 +282,7 @@ sysctl_init(void *arg)
 
 	if (sysctl_ready)
 		return;
-#ifdef _KERNEL
 	mtx_init(&sysctl_mtx, "sysctl", MTX_DEF);
-#endif
 	sysctl_ready = true;
 	do {
 		progress = false;
@@ -322,19 +306,4 @@ sysctl_init(void *arg)
 			    (*oidp)->oid_parent->oid_name);
 }
 
-#ifdef _KERNEL
 SYSINIT(sysctl, SI_SUB_TUNABLES, SI_ORDER_FIRST, sysctl_init, NULL);
-
-SYSCTL_ROOT_NODE(kern, "the machine-independent kernel");
-SYSCTL_ROOT_NODE(vm, "virtual memory");
-SYSCTL_ROOT_NODE(hw, "the (virtual) hardware and Xen");
-SYSCTL_ROOT_NODE(machdep, "the machine-dependent (PV) layer");
-SYSCTL_ROOT_NODE(dev, "devices and event channels");
-
-SYSCTL_STRING(_kern, ostype, "pvbsd", "operating system");
-SYSCTL_STRING(_kern, osrelease, PVBSD_VERSION, "release");
-SYSCTL_STRING(_kern, ident, PVBSD_IDENT, "kernel configuration");
-SYSCTL_STRING(_kern, version, "pvbsd " PVBSD_VERSION " (" PVBSD_IDENT
-    ") amd64", "version");
-SYSCTL_UINT(_kern, sysctl_oids, &sysctl_noids, "oids in the sysctl tree");
-#endif /* _KERNEL */
