@@ -80,6 +80,8 @@
 #include <sys/module.h>
 #include <sys/preload.h>
 #include <machine/md_var.h>
+#include <machine/pmap.h>
+#include <vm/vm_kern.h>
 
 static MALLOC_DEFINE(M_KLD, "kld", "kernel linker files");
 
@@ -104,10 +106,47 @@ static void	linker_release_deps(struct linker_file *);
 
 static int	linker_obj_lookup(void *, const char *, uintptr_t *);
 
+/*
+ * Module memory for link_elf_obj: from the module arena
+ * (kmem_malloc_kmod(): the top 2 GiB, which -mcmodel=kernel code needs;
+ * kmem's KVA is below it, and a module loaded there would fail its 32-bit
+ * relocations with ERANGE), protected through the kernel pmap.
+ */
+CTASSERT(LINK_ELF_PROT_READ == VM_PROT_READ);
+CTASSERT(LINK_ELF_PROT_WRITE == VM_PROT_WRITE);
+CTASSERT(LINK_ELF_PROT_EXEC == VM_PROT_EXECUTE);
+CTASSERT(LINK_ELF_OBJ_PAGE == PAGE_SIZE);
+
+static int
+linker_obj_alloc(void *arg, size_t size, void **basep, uintptr_t *addrp)
+{
+	vm_offset_t va;
+
+	if ((va = kmem_malloc_kmod(size, M_NOWAIT | M_ZERO)) == 0)
+		return (ENOMEM);
+	*basep = (void *)va;
+	*addrp = va;
+	return (0);
+}
+
+static void
+linker_obj_free(void *arg, void *base, uintptr_t addr, size_t size)
+{
+	kmem_free_kmod(addr, size);
+}
+
+static int
+linker_obj_protect(void *arg, void *base, uintptr_t addr, size_t size,
+    int prot)
+{
+	pmap_protect(kernel_pmap, addr, addr + size, prot);
+	return (0);
+}
+
 static const struct link_elf_obj_ops linker_obj_ops = {
-	.lo_alloc = link_elf_obj_kmem_alloc,
-	.lo_free = link_elf_obj_kmem_free,
-	.lo_protect = link_elf_obj_kmem_protect,
+	.lo_alloc = linker_obj_alloc,
+	.lo_free = linker_obj_free,
+	.lo_protect = linker_obj_protect,
 	.lo_lookup = linker_obj_lookup,
 };
 

@@ -90,48 +90,18 @@
  * fuzzer (tests/sys/kern/linker).
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
-#include <sys/ksyms.h>
 #include <sys/malloc.h>
 #include <sys/stdarg.h>
-#include <machine/pmap.h>
-#include <vm/vm_kern.h>
-#else
-#include <sys/types.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#ifndef EFTYPE
-#define	EFTYPE	79
-#endif
-#ifndef __printflike
-#define	__printflike(f, a)	__attribute__((__format__(__printf__, f, a)))
-#endif
-#endif
 
 #include <sys/elf64.h>
 #include <sys/linker.h>
 
-#ifdef _KERNEL
 static MALLOC_DEFINE(M_LINKER, "linker", "kernel linker");
 #define	LEO_ALLOC(n)	malloc((n), M_LINKER, M_NOWAIT | M_ZERO)
 #define	LEO_FREE(p)	free((p), M_LINKER)
-CTASSERT(LINK_ELF_PROT_READ == VM_PROT_READ);
-CTASSERT(LINK_ELF_PROT_WRITE == VM_PROT_WRITE);
-CTASSERT(LINK_ELF_PROT_EXEC == VM_PROT_EXECUTE);
-CTASSERT(LINK_ELF_OBJ_PAGE == PAGE_SIZE);
-#else
-#define	LEO_ALLOC(n)	calloc(1, (n))
-#define	LEO_FREE(p)	free(p)
-#endif
 
 #define	LEO_NOADDR	((uint64_t)-1)	/* section not loaded */
 #define	LEO_ROUND(x, a)	(((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
@@ -1280,45 +1250,3 @@ link_elf_obj_section(const struct link_elf_obj *eo, const char *name,
 	}
 	return (ENOENT);
 }
-
-#ifdef _KERNEL
-/*
- * Module memory from the module arena (kmem_malloc_kmod(): the top 2 GiB,
- * which -mcmodel=kernel code needs; kmem's KVA is below it, and a module
- * loaded there would fail its 32-bit relocations with ERANGE), protected
- * through the kernel pmap.
- */
-int
-link_elf_obj_kmem_alloc(void *arg, size_t size, void **basep,
-    uintptr_t *addrp)
-{
-	vm_offset_t va;
-
-	if ((va = kmem_malloc_kmod(size, M_NOWAIT | M_ZERO)) == 0)
-		return (ENOMEM);
-	*basep = (void *)va;
-	*addrp = va;
-	return (0);
-}
-
-void
-link_elf_obj_kmem_free(void *arg, void *base, uintptr_t addr, size_t size)
-{
-	kmem_free_kmod(addr, size);
-}
-
-int
-link_elf_obj_kmem_protect(void *arg, void *base, uintptr_t addr,
-    size_t size, int prot)
-{
-	pmap_protect(kernel_pmap, addr, addr + size, prot);
-	return (0);
-}
-
-/* The kernel's own symbols; the kernel linker adds earlier modules. */
-int
-link_elf_obj_ksyms_lookup(void *arg, const char *name, uintptr_t *valp)
-{
-	return (ksyms_lookup_name(&ksyms_kernel, name, valp));
-}
-#endif /* _KERNEL */

@@ -132,16 +132,6 @@ int	link_elf_obj_section(const struct link_elf_obj *, const char *,
 #include <sys/queue.h>
 
 /*
- * Operations backed by the module arena and pmap, for the kernel linker
- * to use: memory in the top 2 GiB (kmem_malloc_kmod), as -mcmodel=kernel
- * code needs, and the kernel's own symbols.
- */
-int	link_elf_obj_kmem_alloc(void *, size_t, void **, uintptr_t *);
-void	link_elf_obj_kmem_free(void *, void *, uintptr_t, size_t);
-int	link_elf_obj_kmem_protect(void *, void *, uintptr_t, size_t, int);
-int	link_elf_obj_ksyms_lookup(void *, const char *, uintptr_t *);
-
-/*
  * The kernel linker (sys/kern/kern_linker.c): linker files -- the kernel
  * itself (id 1) and each loaded .ko -- with their modules, dependencies
  * and references.  See kld(4).
