@@ -41,33 +41,16 @@
  * kernel does not know (the FreeBSD loader's tunables, say) is ignored;
  * a line that is not a variable assignment is malformed.
  *
- * Builds on the host (without _KERNEL) for the unit tests and the fuzzer
- * in tests/sys/kern/preload.
+ * The unit tests and the fuzzer in tests/sys/kern/preload build this file
+ * on the host.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/stdarg.h>
 #include <machine/md_var.h>
-#else
-#include <sys/types.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#ifndef EFTYPE
-#define	EFTYPE	79
-#endif
-#ifndef __printflike
-#define	__printflike(f, a)	__attribute__((__format__(__printf__, f, a)))
-#endif
-#endif
 
 #include <sys/preload.h>
 
@@ -517,7 +500,6 @@ preload_conf_parse(const char *text, size_t len,
 	return (nbad);
 }
 
-#ifdef _KERNEL
 /* The image the domain was booted with. */
 struct preload_image preload_kernel;
 
@@ -541,4 +523,3 @@ preload_init(void *arg)
 	    preload_kernel.pi_nfiles, preload_size);
 }
 SYSINIT(preload, SI_SUB_KLD, SI_ORDER_FIRST, preload_init, NULL);
-#endif /* _KERNEL */

@@ -40,8 +40,6 @@ int	preload_conf_parse(const char *, size_t,
 	    void (*)(void *, const char *),
 	    void (*)(void *, int, const char *), void *);
 
-#ifdef _KERNEL
-extern struct preload_image preload_kernel;
-#endif
+extern struct preload_image preload_kernel;	/* the boot image */
 
 #endif /* !_SYS_PRELOAD_H_ */

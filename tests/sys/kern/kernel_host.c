@@ -30,6 +30,10 @@ void		(*kh_sleep_hook)(const void *);
 u_long		kh_sleeps, kh_wakeups;
 int		kh_masked, kh_masked_max;
 
+/* The machine's hand-over (<machine/md_var.h>): no preload image. */
+const void	*preload_addr;
+size_t		 preload_size;
+
 uint64_t
 nanouptime_ns(void)
 {
