@@ -21,21 +21,13 @@
  * than deadlock, until the pager-less kernel grows a way to wait).
  *
  * Context: any; the free list is protected by masking events (the only
- * concurrency on a single vCPU).  Builds on the host for the unit tests.
+ * concurrency on a single vCPU).  The counters show in sysctl through
+ * vm_meter.c.  Builds on the host for the unit tests.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <machine/cpufunc.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <string.h>
-#include <sys/types.h>
-#include "vm_host.h"
-#endif
 
 #include <vm/vm_page.h>
 
@@ -171,30 +163,3 @@ vm_page_free_count(void)
 {
 	return (vm_page_stats.vs_free);
 }
-
-#ifdef _KERNEL
-#include <sys/sysctl.h>
-
-/* sysctl: hw.physmem, vm.stats. */
-static int
-vm_page_sysctl_physmem(struct sysctl_oid *oidp, struct sysctl_req *req)
-{
-	return (sysctl_emit(req, NULL, "%lu",
-	    vm_page_stats.vs_npages * PAGE_SIZE));
-}
-SYSCTL_PROC(_hw, physmem, vm_page_sysctl_physmem, NULL, 0,
-    "bytes of pseudo-physical memory");
-SYSCTL_NODE(_vm, stats, "the page allocator");
-SYSCTL_ULONG(_vm_stats, npages, &vm_page_stats.vs_npages, "pages in all");
-SYSCTL_ULONG(_vm_stats, free, &vm_page_stats.vs_free, "free pages");
-SYSCTL_ULONG(_vm_stats, reserved, &vm_page_stats.vs_reserved,
-    "pages reserved (kernel, p2m, Xen's)");
-SYSCTL_ULONG(_vm_stats, ptable, &vm_page_stats.vs_ptable,
-    "page-table pages");
-SYSCTL_ULONG(_vm_stats, unbacked, &vm_page_stats.vs_unbacked,
-    "pages whose memory was given back to the hypervisor");
-SYSCTL_ULONG(_vm_stats, allocs, &vm_page_stats.vs_allocs,
-    "allocations ever made");
-SYSCTL_ULONG(_vm_stats, failures, &vm_page_stats.vs_failures,
-    "allocations refused: no free page");
-#endif /* _KERNEL */

@@ -27,26 +27,10 @@
  * against fake hypercalls.
  */
 
-#ifdef _KERNEL
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <machine/hypercall.h>
-#else
-#include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/types.h>
-#include <xen/xen.h>
-#define	printf	mmu_test_printf
-int	mmu_test_printf(const char *, ...);
-static int
-xen_errno(long rv)
-{
-	return (rv < 0 ? (int)-rv : 0);
-}
-#endif
 
 #include <machine/mmu_batch.h>
 
@@ -208,18 +192,3 @@ mmu_batch_flush(struct mmu_batch *mb)
 	mb->mb_error = 0;
 	return (error);
 }
-
-#ifdef _KERNEL
-#include <sys/sysctl.h>
-
-/* sysctl: vm.mmu. */
-SYSCTL_NODE(_vm, mmu, "page-table updates sent to Xen");
-SYSCTL_ULONG(_vm_mmu, updates, &mmu_stats.ms_updates,
-    "mmu_update requests");
-SYSCTL_ULONG(_vm_mmu, extops, &mmu_stats.ms_extops, "mmuext operations");
-SYSCTL_ULONG(_vm_mmu, hypercalls, &mmu_stats.ms_hypercalls,
-    "mmu_update, mmuext_op and multicall hypercalls");
-SYSCTL_ULONG(_vm_mmu, multicalls, &mmu_stats.ms_multicalls,
-    "multicalls");
-SYSCTL_ULONG(_vm_mmu, errors, &mmu_stats.ms_errors, "requests refused");
-#endif /* _KERNEL */

@@ -721,3 +721,14 @@ SYSCTL_ULONG(_vm_pmap, kenter, &pmap_stats.ps_kenter,
     "single kernel mappings");
 SYSCTL_ULONG(_vm_pmap, qenter, &pmap_stats.ps_qenter,
     "pages mapped in bulk");
+
+/* sysctl: vm.mmu, the batches' counters (mmu_batch.c). */
+SYSCTL_NODE(_vm, mmu, "page-table updates sent to Xen");
+SYSCTL_ULONG(_vm_mmu, updates, &mmu_stats.ms_updates,
+    "mmu_update requests");
+SYSCTL_ULONG(_vm_mmu, extops, &mmu_stats.ms_extops, "mmuext operations");
+SYSCTL_ULONG(_vm_mmu, hypercalls, &mmu_stats.ms_hypercalls,
+    "mmu_update, mmuext_op and multicall hypercalls");
+SYSCTL_ULONG(_vm_mmu, multicalls, &mmu_stats.ms_multicalls,
+    "multicalls");
+SYSCTL_ULONG(_vm_mmu, errors, &mmu_stats.ms_errors, "requests refused");
