@@ -4,9 +4,11 @@
 # Copyright (c) 2026 The pvbsd Authors
 #
 # The tree keeps its layers (DESIGN.md, STYLE.md): the machine-independent
-# kernel (sys/kern, sys/vm) knows nothing of Xen, and the kernel image
-# carries no test code (the in-kernel tests are modules, ktest(9)).  Each
-# case lists every offender, not just the first.
+# kernel (sys/kern, sys/vm) knows nothing of Xen, the kernel image
+# carries no test code (the in-kernel tests are modules, ktest(9)), and a
+# kernel source reads as kernel code only: host builds get their shims
+# from tests/ (tests/sys/kern/host_kernel.h), never from an #ifdef _KERNEL
+# in the file.  Each case lists every offender, not just the first.
 
 layers_setup() {
 	srctop=$(atf_config_get srctop)
@@ -76,7 +78,29 @@ kernel_no_ktest_body() {
 	[ "$bad" -eq 0 ] || atf_fail "test code in the kernel image"
 }
 
+atf_test_case kernel_no_host_switch
+kernel_no_host_switch_head() {
+	atf_set descr "no kernel .c file switches on _KERNEL for a host build"
+}
+kernel_no_host_switch_body() {
+	layers_setup
+	bad=0 n=0
+	for f in $(find "$srctop/sys" -type f -name '*.c' | sort); do
+		n=$((n + 1))
+		hits=$(uncomment "$f" | grep -nE \
+		    '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)[[:space:]].*[^A-Za-z0-9_]?_KERNEL([^A-Za-z0-9_]|$)' |
+		    sed "s|^|${f#$srctop/}:|")
+		if [ -n "$hits" ]; then
+			echo "$hits" >&2
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$n" -gt 50 ] || atf_fail "only $n .c files under sys"
+	[ "$bad" -eq 0 ] || atf_fail "$bad kernel files switch on _KERNEL"
+}
+
 atf_init_test_cases() {
 	atf_add_test_case mi_no_xen
+	atf_add_test_case kernel_no_host_switch
 	atf_add_test_case kernel_no_ktest
 }
