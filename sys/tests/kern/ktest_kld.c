@@ -179,21 +179,24 @@ kld_gone(const char *name, const char *drv)
  * replies and watch events still in flight, threads that exited and wait
  * to be freed at the next switch) ends at its own pace, slower on a busy
  * host, and what it frees would show as a difference after the cycles.
- * Two counts 100 ms apart must agree on allocations and free pages; at
- * most 3 s.
+ * Six counts 100 ms apart in a row must agree on allocations and free
+ * pages (two in a row were not enough at a load average of 7); at most
+ * 10 s.
  */
 static void
 kld_settle(struct kld_counts *c)
 {
 	static struct kld_counts again;
-	int i;
+	int i, still;
 
 	kld_count(c);
-	for (i = 0; i < 30; i++) {
+	for (i = still = 0; i < 100 && still < 5; i++) {
 		tsleep(c, 0, "kldsettle", hz / 10);
 		kld_count(&again);
 		if (again.malloc == c->malloc && again.free == c->free)
-			break;
+			still++;
+		else
+			still = 0;
 		*c = again;
 	}
 }
