@@ -33,7 +33,8 @@ MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
 		sys/modules/ktest_kern sys/modules/ktest_pmap \
 		sys/modules/ktest_trap sys/modules/ktest_xen \
 		sys/modules/kld_fail sys/modules/crashme sys/modules/xbtest \
-		sys/modules/xn sys/modules/xbd sys/modules/shutdown_test
+		sys/modules/xn sys/modules/xbd sys/modules/shutdown_test \
+		sys/modules/control
 PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/sys/layers \

@@ -12,9 +12,10 @@
  * the control driver when the toolstack asks.  In order:
  *
  *   1. the shutdown_pre_sync event handlers (EVENTHANDLER(9));
+ *   1a. every writable disk(9) that has a write cache is flushed
+ *      (BIO_FLUSH), each wait bounded: "Flushing disk caches: xbd0 done";
  *   2. DEVICE_SHUTDOWN over the whole device tree, children before their
- *      bus (bus_generic_shutdown): a disk flushes its cache here, a
- *      frontend stops its rings;
+ *      bus (bus_generic_shutdown): a frontend stops its rings;
  *   3. the shutdown_post_sync handlers;
  *   4. MOD_SHUTDOWN to every module, the most recently loaded first;
  *   5. "Uptime: ...", then the shutdown_final handlers;
@@ -38,17 +39,21 @@
 
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/bio.h>
 #include <sys/bus.h>
 #include <sys/cons.h>
 #include <sys/eventhandler.h>
 #include <sys/kernel.h>
+#include <sys/disk.h>
 #include <sys/linker.h>
+#include <sys/malloc.h>
 #include <sys/module.h>
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/reboot.h>
 #include <sys/stdarg.h>
 #include <sys/timetc.h>
+#include <machine/cpufunc.h>
 
 const char *panicstr;
 static char panic_msg[256];
@@ -119,6 +124,89 @@ print_uptime(void)
 	printf("%lus\n", (u_long)s);
 }
 
+/*
+ * Flush the disks' write caches before their drivers shut down, so what
+ * a disk acknowledged is on the other end's stable storage when the
+ * domain goes (FreeBSD syncs its buffers at the same point).  Each flush
+ * is waited for at most SYNC_WAIT_NS; one that does not finish in time
+ * is reported and left to its driver, with the disk kept open (the
+ * request still refers to it).
+ */
+#define	SYNC_DISKS_MAX	16
+#define	SYNC_WAIT_NS	(5ULL * 1000 * 1000 * 1000)
+#define	SYNC_NAMELEN	sizeof(((struct disk *)0)->d_nameunit)
+
+struct sync_list {
+	int	sl_n;
+	char	sl_names[SYNC_DISKS_MAX][SYNC_NAMELEN];
+};
+
+static int
+sync_collect(struct disk *dp, void *arg)
+{
+	struct sync_list *sl = arg;
+
+	if ((dp->d_flags & DISKFLAG_CANFLUSHCACHE) == 0 ||
+	    (dp->d_flags & DISKFLAG_WRITE_PROTECT) != 0)
+		return (0);
+	if (sl->sl_n < SYNC_DISKS_MAX)
+		strlcpy(sl->sl_names[sl->sl_n++], dp->d_nameunit,
+		    sizeof(sl->sl_names[0]));
+	return (0);
+}
+
+static void
+sync_done(struct bio *bp)
+{
+	wakeup(bp);
+}
+
+static void
+sync_disks(void)
+{
+	static struct sync_list sl;
+	struct disk *dp;
+	struct bio *bp;
+	uint64_t deadline;
+	register_t s;
+	int i, error;
+
+	sl.sl_n = 0;
+	(void)disk_foreach(sync_collect, &sl);
+	if (sl.sl_n == 0)
+		return;
+	printf("Flushing disk caches:");
+	/* The list is newest first: flush in the order the disks came. */
+	for (i = sl.sl_n - 1; i >= 0; i--) {
+		printf(" %s", sl.sl_names[i]);
+		error = disk_open(sl.sl_names[i], DISK_READ | DISK_WRITE, &dp);
+		if (error != 0) {
+			printf(" (error %d)", error);
+			continue;
+		}
+		bp = malloc(sizeof(*bp), M_TEMP, M_WAITOK | M_ZERO);
+		bp->bio_cmd = BIO_FLUSH;
+		bp->bio_done = sync_done;
+		bio_submit(dp, bp);
+		deadline = nanouptime_ns() + SYNC_WAIT_NS;
+		/* Events masked: the completion cannot slip in unseen. */
+		s = intr_disable();
+		while ((bp->bio_flags & BIOF_DONE) == 0 &&
+		    nanouptime_ns() < deadline)
+			(void)tsleep(bp, 0, "syncdisk", hz / 10);
+		intr_restore(s);
+		if ((bp->bio_flags & BIOF_DONE) == 0) {
+			printf(" (timed out)");
+			continue;
+		}
+		if (bp->bio_error != 0)
+			printf(" (error %d)", bp->bio_error);
+		free(bp, M_TEMP);
+		disk_close(dp, DISK_READ | DISK_WRITE);
+	}
+	printf(" done\n");
+}
+
 void
 kern_reboot(int howto)
 {
@@ -127,6 +215,7 @@ kern_reboot(int howto)
 
 	if (once++ == 0) {
 		EVENTHANDLER_INVOKE(shutdown_pre_sync, howto);
+		sync_disks();
 		printf("Shutting down devices...\n");
 		if (root_bus != NULL)
 			(void)device_shutdown(root_bus);

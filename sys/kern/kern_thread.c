@@ -316,3 +316,65 @@ SYSCTL_NODE(_kern, sched, "the scheduler");
 SYSCTL_ULONG(_kern_sched, switches, &sched_switches, "context switches");
 SYSCTL_ULONG(_kern_sched, preemptions, &sched_preemptions,
     "switches to a more urgent thread");
+
+static const char *
+thread_state_name(int state)
+{
+	switch (state) {
+	case TDS_RUNNING:
+		return ("run");
+	case TDS_RUNQ:
+		return ("runq");
+	case TDS_SLEEPING:
+		return ("sleep");
+	case TDS_BLOCKED:
+		return ("lock");
+	case TDS_DEAD:
+		return ("dead");
+	default:
+		return ("new");
+	}
+}
+
+/*
+ * kern.threads.<tid>: "name state priority wait" for every thread, in tid
+ * order.  Each thread is copied with events masked, one at a time, and
+ * emitted with them on: the list may change in between, which at worst
+ * leaves out a thread that came or went meanwhile.
+ */
+static int
+thread_sysctl_list(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct thread *td, *found;
+	char name[sizeof(td->td_name)], sub[16];
+	const char *wmesg;
+	register_t s;
+	int last, tid, pri, state;
+
+	for (last = -1;; last = tid) {
+		s = intr_disable();
+		found = NULL;
+		TAILQ_FOREACH(td, &thread_all, td_alllist)
+			if (td->td_tid > last &&
+			    (found == NULL || td->td_tid < found->td_tid))
+				found = td;
+		if (found != NULL) {
+			tid = found->td_tid;
+			pri = found->td_pri;
+			state = found->td_state;
+			wmesg = found->td_wmesg;
+			strlcpy(name, found->td_name, sizeof(name));
+		}
+		intr_restore(s);
+		if (found == NULL)
+			break;
+		snprintf(sub, sizeof(sub), "%d", tid);
+		(void)sysctl_emit(req, sub, "%s %s %d %s", name,
+		    thread_state_name(state), pri,
+		    (state == TDS_SLEEPING || state == TDS_BLOCKED) &&
+		    wmesg != NULL ? wmesg : "-");
+	}
+	return (0);
+}
+SYSCTL_PROC(_kern, threads, thread_sysctl_list, NULL, 0,
+    "per thread: name, state, priority, what it sleeps on");

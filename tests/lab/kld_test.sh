@@ -219,7 +219,7 @@ duplicate_module_body() {
 	lab_expect_line 'pvbsd> kldload kld_dep'
 	lab_expect_line 'kld_dep: version 2 loaded'
 	lab_expect_line 'pvbsd> kldload kld_dep_copy'
-	lab_expect_line 'kld: kld_dep_copy.ko: module kld_dep is already loaded, from boot/kernel/kld_dep.ko (id 3); not loading the file'
+	lab_expect_line 'kld: kld_dep_copy.ko: module kld_dep is already loaded, from boot/kernel/kld_dep.ko (id 4); not loading the file'
 	lab_expect_line 'kldload: cannot load kld_dep_copy: File exists'
 	n=$(lab_count 'kld_dep: version 2 loaded')
 	[ "$n" -eq 1 ] || { lab_show_console; atf_fail "kld_dep's MOD_LOAD ran $n times"; }

@@ -173,7 +173,7 @@ boot_fallbacks_head() {
 boot_fallbacks_body() {
 	lab_scenario xbd
 	CONSOLE=$SCEN_DIR/console-xbdboot.log
-	lab_expect_line 'kld: xbd.ko loaded from the preload image (id 3)'
+	lab_expect_line 'kld: xbd.ko loaded from the preload image (id 4)'
 	lab_expect_line 'xbd0: 8MB <Virtual Block Device> at device/vbd/51712 on xenbusb_front0'
 	lab_expect_line 'xbd0: 512-byte sectors, read-write, 1 queue, ring 1 page (32 requests), 11 segments a request; flush barrier discard grant-per-request'
 	lab_expect_match 'diskstress: xbd0: [0-9]+ pieces written and read back at random, 16 deep: ok'

@@ -1,6 +1,7 @@
 # The kernel linker (kld(4), kldload(8)), driven at the monitor's prompt:
-# the module loader.conf loads at boot, the test module and the dependency
-# it pulls in, kldstat, unloads refused (a dependency in use, a device that
+# the module loader.conf loads at boot (control, loaded at boot too, is
+# unloaded first so the ids below stay), the test module and the
+# dependency it pulls in, kldstat, unloads refused (a dependency in use, a device that
 # will not detach once) and done, a module whose dependency is missing,
 # the damaged files of the preload image, and a reload at the end.
 # (kldcycle.sh runs the 100-cycle leak test.)
@@ -10,6 +11,7 @@ mon() {
 }
 if lab_wait_console kld '^pvbsd> ' 60; then
 	mon kldstat &&
+	mon 'kldunload control' &&
 	mon 'kldload -v ktest_mod' &&
 	mon 'kldstat -v' &&
 	mon 'sysctl kern.ktest_mod' &&

@@ -121,8 +121,10 @@ lab__remaining() {
 
 # lab_create GUEST [KEY=VALUE...]: start a guest from pvbsd.cfg.  The
 # job's defaults (-k -r -m -e -d -N on the host) come first, then the
-# arguments; on_poweroff/on_reboot/on_crash are forced to "destroy" so a
-# guest always goes away.  Returns once the domain exists.
+# arguments; on_poweroff/on_reboot/on_crash are "destroy" unless an
+# argument sets them (on_reboot="restart" to see a guest boot again; the
+# console log then goes on with the new domain's lines), so a guest
+# always goes away in the end.  Returns once the domain exists.
 lab_create() {
 	local name=$1 d t0 n
 	shift
@@ -141,9 +143,12 @@ lab_create() {
 		echo "name=\"$name\""
 		cat /lab/job/xl-defaults 2>/dev/null
 		for a; do echo "$a"; done
-		echo 'on_poweroff="destroy"'
-		echo 'on_reboot="destroy"'
-		echo 'on_crash="destroy"'
+		for k in on_poweroff on_reboot on_crash; do
+			for a; do
+				case "$a" in "$k="*) continue 2 ;; esac
+			done
+			echo "$k=\"destroy\""
+		done
 	} >"$d/args"
 	set --
 	while IFS= read -r a; do
