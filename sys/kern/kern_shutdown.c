@@ -211,14 +211,25 @@ void
 kern_reboot(int howto)
 {
 	static int once;
-	bool locked;
+	bool locked, topo;
 
 	if (once++ == 0) {
 		EVENTHANDLER_INVOKE(shutdown_pre_sync, howto);
 		sync_disks();
 		printf("Shutting down devices...\n");
-		if (root_bus != NULL)
+		/*
+		 * The walk holds the topology lock shared, so no device
+		 * comes or goes under it, unless this thread already holds
+		 * it (a driver that gives up in attach or detach).
+		 */
+		if (root_bus != NULL) {
+			topo = !bus_topo_owned();
+			if (topo)
+				bus_topo_slock();
 			(void)device_shutdown(root_bus);
+			if (topo)
+				bus_topo_sunlock();
+		}
 		EVENTHANDLER_INVOKE(shutdown_post_sync, howto);
 		printf("Shutting down modules...\n");
 		/* The module list is the linker's; a handler may hold it. */

@@ -156,6 +156,13 @@ bus_topo_sunlock(void)
 	sx_sunlock(&bus_topo_sx);
 }
 
+/* Held exclusively by the calling thread (a driver in attach or detach)? */
+int
+bus_topo_owned(void)
+{
+	return (sx_xlocked(&bus_topo_sx) != 0);
+}
+
 /* Panic unless held exclusively (shared_ok: or shared). */
 void
 _bus_topo_assert(int shared_ok, const char *file, int line)

@@ -155,6 +155,7 @@ void		bus_topo_lock(void);
 void		bus_topo_unlock(void);
 void		bus_topo_slock(void);
 void		bus_topo_sunlock(void);
+int		bus_topo_owned(void);
 void		_bus_topo_assert(int what, const char *file, int line);
 #define	bus_topo_assert()	_bus_topo_assert(0, __FILE__, __LINE__)
 #define	bus_topo_assert_locked() _bus_topo_assert(1, __FILE__, __LINE__)
