@@ -21,6 +21,24 @@ uncomment() {
 	perl -0pe 's{/\*.*?\*/}{ ($& =~ tr/\n//) ? "\n" x ($& =~ tr/\n//) : " " }gse' "$1"
 }
 
+# scan MIN WHAT REGEX FILE...: every line of the FILEs (comments left out)
+# that matches REGEX, as file:line:text on stderr; fails saying how many
+# files WHAT, or if fewer than MIN files were given (a scan of nothing).
+scan() {
+	min=$1 what=$2 re=$3
+	shift 3
+	bad=0
+	for f in "$@"; do
+		hits=$(uncomment "$f" | grep -nE "$re" | sed "s|^|${f#$srctop/}:|")
+		if [ -n "$hits" ]; then
+			echo "$hits" >&2
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$#" -gt "$min" ] || atf_fail "only $# files to scan"
+	[ "$bad" -eq 0 ] || atf_fail "$bad $what"
+}
+
 atf_test_case mi_no_xen
 mi_no_xen_head() {
 	atf_set descr "sys/kern and sys/vm include no Xen header and use no xen_* or HYPERVISOR_* name"
@@ -28,20 +46,10 @@ mi_no_xen_head() {
 }
 mi_no_xen_body() {
 	layers_setup
-	bad=0 n=0
-	for f in $(find "$srctop/sys/kern" "$srctop/sys/vm" -type f \
-	    \( -name '*.[chS]' -o -name '*.m' \) | sort); do
-		n=$((n + 1))
-		hits=$(uncomment "$f" | grep -nE \
-		    '#[[:space:]]*include[[:space:]]*<(xen/|machine/xen\.h)|(^|[^A-Za-z0-9_])(xen_[A-Za-z0-9_]+|HYPERVISOR_[A-Za-z0-9_]+)' |
-		    sed "s|^|${f#$srctop/}:|")
-		if [ -n "$hits" ]; then
-			echo "$hits" >&2
-			bad=$((bad + 1))
-		fi
-	done
-	[ "$n" -gt 20 ] || atf_fail "only $n files under sys/kern and sys/vm"
-	[ "$bad" -eq 0 ] || atf_fail "$bad machine-independent files reach into Xen"
+	scan 20 "machine-independent files reach into Xen" \
+	    '#[[:space:]]*include[[:space:]]*<(xen/|machine/xen\.h)|(^|[^A-Za-z0-9_])(xen_[A-Za-z0-9_]+|HYPERVISOR_[A-Za-z0-9_]+)' \
+	    $(find "$srctop/sys/kern" "$srctop/sys/vm" -type f \
+	    \( -name '*.[chS]' -o -name '*.m' \) | sort)
 }
 
 atf_test_case kernel_no_ktest
@@ -81,22 +89,13 @@ kernel_no_ktest_body() {
 atf_test_case kernel_no_host_switch
 kernel_no_host_switch_head() {
 	atf_set descr "no kernel .c file switches on _KERNEL for a host build"
+	atf_set require.progs perl
 }
 kernel_no_host_switch_body() {
 	layers_setup
-	bad=0 n=0
-	for f in $(find "$srctop/sys" -type f -name '*.c' | sort); do
-		n=$((n + 1))
-		hits=$(uncomment "$f" | grep -nE \
-		    '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)[[:space:]].*[^A-Za-z0-9_]?_KERNEL([^A-Za-z0-9_]|$)' |
-		    sed "s|^|${f#$srctop/}:|")
-		if [ -n "$hits" ]; then
-			echo "$hits" >&2
-			bad=$((bad + 1))
-		fi
-	done
-	[ "$n" -gt 50 ] || atf_fail "only $n .c files under sys"
-	[ "$bad" -eq 0 ] || atf_fail "$bad kernel files switch on _KERNEL"
+	scan 50 "kernel files switch on _KERNEL" \
+	    '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)[[:space:]].*[^A-Za-z0-9_]?_KERNEL([^A-Za-z0-9_]|$)' \
+	    $(find "$srctop/sys" -type f -name '*.c' | sort)
 }
 
 atf_init_test_cases() {
