@@ -32,7 +32,8 @@ MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
 		sys/modules/kld_dep sys/modules/kld_res sys/modules/needs_missing \
 		sys/modules/ktest_kern sys/modules/ktest_pmap \
 		sys/modules/ktest_trap sys/modules/ktest_xen \
-		sys/modules/kld_fail sys/modules/crashme sys/modules/xbtest \
+		sys/modules/kld_fail sys/modules/kld_stuck sys/modules/crashme \
+		sys/modules/xbtest \
 		sys/modules/xn sys/modules/xbd sys/modules/shutdown_test \
 		sys/modules/control
 PRELOAD_DIR=	tools/preload

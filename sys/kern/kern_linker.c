@@ -41,7 +41,11 @@
  * failure run in reverse, the oids go and the file is unloaded: a load
  * either succeeds whole or leaves nothing (the kld_fail in-kernel test
  * compares every counter).  What a handler took before failing is its own
- * to give back.
+ * to give back.  One exception: a module that refuses that MOD_UNLOAD (a
+ * driver whose device will not detach) keeps its code in use, so the file
+ * is kept loaded by name, as if kldloaded, with the modules that did go
+ * forgotten; a later kldunload takes it down as any other (kld_stuck.ko
+ * and the lab's kld scenario check this).
  *
  * Backtraces: linker_search_symbol_name() finds the file and the symbol
  * at an address, lock-free, for the MD fatal-trap report.
@@ -617,26 +621,36 @@ linker_run_sysinits(struct linker_file *lf)
 	return (0);
 }
 
-/* MOD_UNLOAD the file's loaded modules, last first. */
-static void
+/*
+ * MOD_UNLOAD the modules of a file whose load failed, last first, and
+ * forget each one that went.  A module that refuses (a driver whose device
+ * will not detach) is kept, and so must its file be: 0, or the first
+ * refusal's errno.
+ */
+static int
 linker_unload_modules(struct linker_file *lf)
 {
-	module_t mod, last;
-	int error;
+	module_t mod, prev, m;
+	int error, refused;
 
-	for (;;) {
-		last = NULL;
-		for (mod = module_file_first(lf); mod != NULL;
-		    mod = module_file_next(mod))
-			last = mod;
-		if (last == NULL)
-			return;
-		error = module_unload(last);
-		if (error != 0)
+	refused = 0;
+	/* Last registered first: find each predecessor afresh. */
+	for (mod = NULL;;) {
+		prev = NULL;
+		for (m = module_file_first(lf); m != mod;
+		    m = module_file_next(m))
+			prev = m;
+		if (prev == NULL)
+			return (refused);
+		if ((error = module_unload(prev)) != 0) {
 			printf("kld: %s: module %s refused to unload while "
 			    "its file is abandoned: error %d\n", lf->lf_name,
-			    module_getname(last), error);
-		module_release(last);
+			    module_getname(prev), error);
+			if (refused == 0)
+				refused = error;
+			mod = prev;
+		} else
+			module_release(prev);
 	}
 }
 
@@ -777,7 +791,19 @@ linker_load_path(const char *path, int depth, bool explicit,
 	return (0);
 
 fail:
-	linker_unload_modules(lf);
+	if (linker_unload_modules(lf) != 0) {
+		/*
+		 * A module would not go, so its code stays: the file stays
+		 * loaded, by name, with what it still has registered, for a
+		 * kldunload to take down later as any other.
+		 */
+		printf("kld: %s: kept loaded, as a module would not unload; "
+		    "kldunload it to try again\n", lf->lf_name);
+		lf->lf_flags = LF_READY | LF_EXPLICIT;
+		lf->lf_refs++;
+		linker_kernel_file->lf_refs++;
+		return (error);
+	}
 	linker_unregister_oids(lf);
 	if (lf->lf_ninit > 0)
 		linker_run_sysuninits(lf);

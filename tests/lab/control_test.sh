@@ -14,21 +14,6 @@
 # The prompt may precede a line printed while it was showing.
 P='(pvbsd> )?'
 
-# lab_count ERE: how many console lines match the whole-line ERE
-lab_count() {
-	grep -cxE -- "$1" "$CONSOLE"
-}
-
-# lab_result_is KEY VALUE: the scenario recorded this result
-lab_result_is() {
-	v=$(sed -n "s/^$1 //p" "$SCEN_DIR/results" 2>/dev/null)
-	if [ "$v" != "$2" ]; then
-		lab_show_console
-		sed -n 1,40p "$SCEN_DIR/failed" 2>/dev/null
-		atf_fail "result $1 is '$v', expected '$2'"
-	fi
-}
-
 atf_test_case attach
 attach_head() {
 	atf_set descr "loader.conf loads control.ko at boot; it attaches on root0 and advertises poweroff and reboot (sysrq where it may), not suspend"

@@ -13,11 +13,6 @@
 
 . "$(atf_get_srcdir)/lab.subr"
 
-# lab_count ERE: how many console lines match the whole-line ERE
-lab_count() {
-	grep -cxE -- "$1" "$CONSOLE"
-}
-
 # lab_line_no LINE: the number of the first console line that is LINE
 lab_line_no() {
 	grep -nxF -- "$1" "$CONSOLE" | head -n 1 | cut -d: -f1
@@ -175,6 +170,30 @@ kernel_goes_on_body() {
 	lab_expect_end poweroff
 }
 
+atf_test_case kept_loaded
+kept_loaded_head() {
+	atf_set descr "a failed load whose driver refuses to detach keeps the file loaded; a later kldunload takes it down"
+}
+kept_loaded_body() {
+	lab_scenario kld
+	lab_expect_line 'pvbsd> kldload kld_stuck'
+	lab_expect_line 'kld_stuck0: <kernel linker keep-loaded test device> on root0'
+	lab_expect_line 'kld_stuck: MOD_LOAD fails with ENXIO'
+	lab_expect_line 'kld_stuck0: refusing to detach (once)'
+	lab_expect_line 'kld: kld_stuck.ko: module root/kld_stuck refused to unload while its file is abandoned: error 16'
+	lab_expect_line 'kld: kld_stuck.ko: kept loaded, as a module would not unload; kldunload it to try again'
+	lab_expect_line 'kldload: cannot load kld_stuck: Device not configured'
+	after=$(kldstat_around 'kldload kld_stuck' 1)
+	case "$after" in
+	*' 1 0xffffffffc'*' kld_stuck.ko|') ;;
+	*) lab_show_console; atf_fail "kldstat after the failed load: $after" ;;
+	esac
+	lab_expect_line 'pvbsd> kldunload kld_stuck'
+	lab_expect_line 'kld_stuck0: detached'
+	n=$(lab_count 'kld_stuck: MOD_(UN)?LOAD.*')
+	[ "$n" -eq 1 ] || { lab_show_console; atf_fail "kld_stuck's handler ran $n times"; }
+}
+
 atf_test_case cycle_leaks
 cycle_leaks_head() {
 	atf_set descr "100 load/unload cycles of kld_res leave malloc, pages, grants, ports and watches as before"
@@ -303,6 +322,7 @@ atf_init_test_cases() {
 	atf_add_test_case missing_dependency
 	atf_add_test_case corrupt_files
 	atf_add_test_case kernel_goes_on
+	atf_add_test_case kept_loaded
 	atf_add_test_case cycle_leaks
 	atf_add_test_case duplicate_module
 	atf_add_test_case load_failure_unwound

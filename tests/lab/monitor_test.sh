@@ -9,11 +9,6 @@
 
 . "$(atf_get_srcdir)/lab.subr"
 
-# lab_count ERE: how many console lines match the whole-line ERE
-lab_count() {
-	grep -cxE -- "$1" "$CONSOLE"
-}
-
 atf_test_case prompt
 prompt_head() {
 	atf_set descr "boot ends at the monitor's prompt and echoes what is typed"

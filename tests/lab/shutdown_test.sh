@@ -30,11 +30,6 @@ lab_expect_ending() {
 	rm -f "$SCEN_DIR/ending.$$"
 }
 
-# lab_count ERE: how many console lines match the whole-line ERE
-lab_count() {
-	grep -cxE -- "$1" "$CONSOLE"
-}
-
 atf_test_case reboot
 reboot_head() {
 	atf_set descr "shutdown -r runs the handlers, DEVICE_SHUTDOWN and MOD_SHUTDOWN in order, then xl sees a reboot"

@@ -3,7 +3,9 @@
 # unloaded first so the ids below stay), the test module and the
 # dependency it pulls in, kldstat, unloads refused (a dependency in use, a device that
 # will not detach once) and done, a module whose dependency is missing,
-# the damaged files of the preload image, and a reload at the end.
+# the damaged files of the preload image, a failed load whose driver will
+# not let go (kld_stuck: the file is kept, then unloaded), and a reload at
+# the end.
 # (kldcycle.sh runs the 100-cycle leak test.)
 lab_create kld
 mon() {
@@ -28,6 +30,9 @@ if lab_wait_console kld '^pvbsd> ' 60; then
 	mon 'kldload nosuch' &&
 	mon 'kldunload 9' &&
 	mon 'kldunload kernel' &&
+	mon 'kldload kld_stuck' &&
+	mon kldstat &&
+	mon 'kldunload kld_stuck' &&
 	mon 'kldunload ktest_example' &&
 	mon 'kldload ktest_example' &&
 	mon kldstat &&
