@@ -43,22 +43,14 @@
 
 #include "device_if.h"
 #include "bus_if.h"
+#include "kld_take.h"
 
 static MALLOC_DEFINE(M_KLDFAIL, "kld_fail", "the kernel linker's unwind test");
 
 #define	KF_KMEM_PAGES	4
 
-static struct {
-	void		*small;
-	void		*page;
-	vm_offset_t	 kmem;
-	grant_ref_t	 ref;
-	evtchn_port_t	 port;
-	struct xs_watch	 watch;
-	bool		 granted;
-	bool		 bound;
-	bool		 watching;
-} kf;
+static struct kld_take kf;
+static vm_offset_t kld_fail_kmem;
 
 static u_int kld_fail_loads;
 
@@ -66,36 +58,12 @@ SYSCTL_NODE(_kern, kld_fail, "the kernel linker's unwind test module");
 SYSCTL_UINT(_kern_kld_fail, loads, &kld_fail_loads, "MOD_LOADs tried");
 
 static void
-kld_fail_intr(void *arg)
-{
-}
-
-static void
-kld_fail_watch_cb(struct xs_watch *w, const char *path)
-{
-}
-
-static u_long
-kld_fail_mfn(void *va)
-{
-	return (pfn_to_mfn(atop(pmap_extract(kernel_pmap,
-	    (vm_offset_t)va))));
-}
-
-static void
 kld_fail_give(void)
 {
-	if (kf.watching)
-		xs_watch_unregister(&kf.watch);
-	if (kf.bound)
-		evtchn_unbind(kf.port);
-	if (kf.granted && gnttab_end_foreign_access(kf.ref) != 0)
-		printf("kld_fail: grant %u still mapped\n", kf.ref);
-	if (kf.kmem != 0)
-		kmem_free(kf.kmem, KF_KMEM_PAGES * PAGE_SIZE);
-	free(kf.page, M_KLDFAIL);
-	free(kf.small, M_KLDFAIL);
-	memset(&kf, 0, sizeof(kf));
+	kld_give(&kf);
+	if (kld_fail_kmem != 0)
+		kmem_free(kld_fail_kmem, KF_KMEM_PAGES * PAGE_SIZE);
+	kld_fail_kmem = 0;
 }
 
 static void
@@ -112,33 +80,23 @@ kld_fail_take(void *arg)
 {
 	int error;
 
-	kf.small = malloc(48, M_KLDFAIL, M_NOWAIT | M_ZERO);
-	kf.page = malloc(PAGE_SIZE, M_KLDFAIL, M_NOWAIT | M_ZERO);
-	kf.kmem = kmem_malloc(KF_KMEM_PAGES * PAGE_SIZE, M_NOWAIT | M_ZERO);
-	if (kf.small == NULL || kf.page == NULL || kf.kmem == 0) {
+	kld_fail_kmem = kmem_malloc(KF_KMEM_PAGES * PAGE_SIZE,
+	    M_NOWAIT | M_ZERO);
+	if (kld_fail_kmem == 0)
 		error = ENOMEM;
-		goto fail;
+	else
+		error = kld_take(&kf, M_KLDFAIL, "kld_fail", 48,
+		    "data/kld_fail");
+	if (error != 0) {
+		/* MOD_LOAD fails anyway; the SYSUNINIT finds nothing to give. */
+		printf("kld_fail: SYSINIT could not take its resources: "
+		    "error %d\n", error);
+		kld_fail_give();
+		return;
 	}
-	if ((error = gnttab_grant_foreign_access(0, kld_fail_mfn(kf.page),
-	    true, &kf.ref)) != 0)
-		goto fail;
-	kf.granted = true;
-	if ((error = evtchn_alloc_unbound(0, kld_fail_intr, NULL, "kld_fail",
-	    &kf.port)) != 0)
-		goto fail;
-	kf.bound = true;
-	if ((error = xs_watch_register(&kf.watch, "data/kld_fail",
-	    kld_fail_watch_cb, NULL)) != 0)
-		goto fail;
-	kf.watching = true;
 	printf("kld_fail: SYSINIT took memory, %d kmem pages, grant %u, "
-	    "event channel %u and a watch\n", KF_KMEM_PAGES, kf.ref, kf.port);
-	return;
-fail:
-	/* MOD_LOAD fails anyway; the SYSUNINIT finds nothing to give. */
-	printf("kld_fail: SYSINIT could not take its resources: error %d\n",
-	    error);
-	kld_fail_give();
+	    "event channel %u and a watch\n", KF_KMEM_PAGES, kf.kt_ref,
+	    kf.kt_port);
 }
 SYSINIT(kld_fail_take, SI_SUB_KLD, SI_ORDER_FIRST, kld_fail_take, NULL);
 
@@ -232,8 +190,8 @@ kld_fail_modevent(module_t mod, int what, void *arg)
 		/* Take, give back, fail: the module's own part. */
 		if ((p = malloc(PAGE_SIZE, M_KLDFAIL, M_NOWAIT)) == NULL)
 			return (ENOMEM);
-		error = gnttab_grant_foreign_access(0, kld_fail_mfn(p), true,
-		    &ref);
+		error = gnttab_grant_foreign_access(0, pfn_to_mfn(atop(
+		    pmap_extract(kernel_pmap, (vm_offset_t)p))), true, &ref);
 		if (error == 0 && gnttab_end_foreign_access(ref) != 0)
 			printf("kld_fail: grant %u still mapped\n", ref);
 		free(p, M_KLDFAIL);

@@ -24,95 +24,21 @@
 #include <sys/sysctl.h>
 #include <sys/bus.h>
 #include <sys/module.h>
-#include <machine/pmap.h>
-#include <xen/gnttab.h>
-#include <xen/xen_evtchn.h>
-#include <xen/xenstore/xenstorevar.h>
 
 #include "device_if.h"
 #include "bus_if.h"
+#include "kld_take.h"
 
 static MALLOC_DEFINE(M_KLDRES, "kld_res", "the kernel linker's leak test");
 
-static struct {
-	void		*small;
-	void		*page;
-	void		*early;		/* the SYSINIT's */
-	grant_ref_t	 ref;
-	evtchn_port_t	 port;
-	struct xs_watch	 watch;
-	bool		 granted;
-	bool		 bound;
-	bool		 watching;
-} kr;
-
-static u_long kld_res_events;
-static u_long kld_res_watch_events;
+static struct kld_take kr;
+static void *kld_res_early;		/* the SYSINIT's */
 
 SYSCTL_NODE(_kern, kld_res, "the kernel linker's leak test module");
-SYSCTL_ULONG(_kern_kld_res, events, &kld_res_events,
+SYSCTL_ULONG(_kern_kld_res, events, &kr.kt_events,
     "events on its event channel");
-SYSCTL_ULONG(_kern_kld_res, watch_events, &kld_res_watch_events,
+SYSCTL_ULONG(_kern_kld_res, watch_events, &kr.kt_watch_events,
     "xenstore watch events");
-
-static void
-kld_res_intr(void *arg)
-{
-	kld_res_events++;
-}
-
-static void
-kld_res_watch_cb(struct xs_watch *w, const char *path)
-{
-	kld_res_watch_events++;
-}
-
-static void
-kld_res_release(void)
-{
-	if (kr.watching)
-		xs_watch_unregister(&kr.watch);
-	if (kr.bound)
-		evtchn_unbind(kr.port);
-	if (kr.granted && gnttab_end_foreign_access(kr.ref) != 0)
-		printf("kld_res: grant %u still mapped\n", kr.ref);
-	free(kr.page, M_KLDRES);
-	free(kr.small, M_KLDRES);
-	kr.watching = kr.bound = kr.granted = false;
-	kr.page = kr.small = NULL;
-}
-
-static int
-kld_res_take(void)
-{
-	u_long mfn;
-	int error;
-
-	kr.small = malloc(64, M_KLDRES, M_NOWAIT | M_ZERO);
-	kr.page = malloc(PAGE_SIZE, M_KLDRES, M_NOWAIT | M_ZERO);
-	if (kr.small == NULL || kr.page == NULL) {
-		error = ENOMEM;
-		goto fail;
-	}
-	mfn = pfn_to_mfn(atop(pmap_extract(kernel_pmap,
-	    (vm_offset_t)kr.page)));
-	if ((error = gnttab_grant_foreign_access(0, mfn, true, &kr.ref)) != 0)
-		goto fail;
-	kr.granted = true;
-	if ((error = evtchn_alloc_unbound(0, kld_res_intr, NULL, "kld_res",
-	    &kr.port)) != 0)
-		goto fail;
-	kr.bound = true;
-	if ((error = xs_watch_register(&kr.watch, "data/kld_res",
-	    kld_res_watch_cb, NULL)) != 0)
-		goto fail;
-	kr.watching = true;
-	return (0);
-fail:
-	printf("kld_res: cannot take its resources: error %d\n", error);
-	kld_res_release();
-	return (error);
-}
 
 /* A device on the root bus, quiet: it comes and goes a hundred times. */
 static void
@@ -162,26 +88,32 @@ DRIVER_MODULE(kld_resdev, root, kld_resdev_driver, kld_resdev_modevent,
 static void
 kld_res_sysinit(void *arg)
 {
-	kr.early = malloc(200, M_KLDRES, M_NOWAIT);
+	kld_res_early = malloc(200, M_KLDRES, M_NOWAIT);
 }
 SYSINIT(kld_res, SI_SUB_KMEM, SI_ORDER_ANY, kld_res_sysinit, NULL);
 
 static void
 kld_res_sysuninit(void *arg)
 {
-	free(kr.early, M_KLDRES);
-	kr.early = NULL;
+	free(kld_res_early, M_KLDRES);
+	kld_res_early = NULL;
 }
 SYSUNINIT(kld_res, SI_SUB_KMEM, SI_ORDER_ANY, kld_res_sysuninit, NULL);
 
 static int
 kld_res_modevent(module_t mod, int what, void *arg)
 {
+	int error;
+
 	switch (what) {
 	case MOD_LOAD:
-		return (kld_res_take());
+		error = kld_take(&kr, M_KLDRES, "kld_res", 64, "data/kld_res");
+		if (error != 0)
+			printf("kld_res: cannot take its resources: error "
+			    "%d\n", error);
+		return (error);
 	case MOD_UNLOAD:
-		kld_res_release();
+		kld_give(&kr);
 		return (0);
 	default:
 		return (EOPNOTSUPP);
