@@ -35,7 +35,7 @@ MODULE_DIRS=	sys/modules/ktest_example sys/modules/ktest_mod \
 		sys/modules/kld_fail sys/modules/kld_stuck sys/modules/crashme \
 		sys/modules/xbtest \
 		sys/modules/xn sys/modules/xbd sys/modules/shutdown_test \
-		sys/modules/control
+		sys/modules/control sys/modules/balloon
 PRELOAD_DIR=	tools/preload
 TEST_DIRS=	tests/sys/kern tests/sys/kern/linker tests/sys/kern/preload \
 		tests/sys/xen tests/sys/vm tests/sys/amd64 tests/sys/layers \

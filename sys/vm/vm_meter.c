@@ -20,10 +20,10 @@ static int
 vm_page_sysctl_physmem(struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	return (sysctl_emit(req, NULL, "%lu",
-	    vm_page_stats.vs_npages * PAGE_SIZE));
+	    (vm_page_stats.vs_npages - vm_page_stats.vs_unbacked) * PAGE_SIZE));
 }
 SYSCTL_PROC(_hw, physmem, vm_page_sysctl_physmem, NULL, 0,
-    "bytes of pseudo-physical memory");
+    "bytes of memory the domain has (pages not given back to the hypervisor)");
 SYSCTL_NODE(_vm, stats, "the page allocator");
 SYSCTL_ULONG(_vm_stats, npages, &vm_page_stats.vs_npages, "pages in all");
 SYSCTL_ULONG(_vm_stats, free, &vm_page_stats.vs_free, "free pages");

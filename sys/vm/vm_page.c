@@ -123,18 +123,21 @@ vm_page_free(vm_page_t m)
 
 /*
  * pmap turns allocated pages into page-table pages and back, and marks
- * the page tables it found or built at boot; the machine-dependent
- * balloon support turns allocated pages into unbacked ones and back.
+ * the page tables it found or built at boot, and the pages above the boot
+ * memory unbacked; the machine-dependent balloon support turns allocated
+ * pages into unbacked ones and back.
  */
 void
 vm_page_set_state(vm_page_t m, int state)
 {
 	KASSERT(m->state == VM_PAGE_ALLOCATED || m->state == VM_PAGE_PTABLE ||
-	    (m->state == VM_PAGE_RESERVED && state == VM_PAGE_PTABLE) ||
+	    (m->state == VM_PAGE_RESERVED && (state == VM_PAGE_PTABLE ||
+	    state == VM_PAGE_UNBACKED)) ||
 	    (m->state == VM_PAGE_UNBACKED && state == VM_PAGE_ALLOCATED),
 	    ("vm_page_set_state: page %#lx in state %d",
 	    (u_long)m->phys_addr, m->state));
-	KASSERT(state != VM_PAGE_UNBACKED || m->state == VM_PAGE_ALLOCATED,
+	KASSERT(state != VM_PAGE_UNBACKED || m->state == VM_PAGE_ALLOCATED ||
+	    m->state == VM_PAGE_RESERVED,
 	    ("vm_page_set_state: page %#lx in state %d unbacked",
 	    (u_long)m->phys_addr, m->state));
 	if (m->state == VM_PAGE_PTABLE)

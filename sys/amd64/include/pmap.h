@@ -81,7 +81,8 @@ struct pmap_stats {
 };
 extern struct pmap_stats pmap_stats;
 
-extern u_long	xen_npages;		/* pages of the domain */
+extern u_long	xen_npages;		/* pfn space: p2m entries, page array */
+extern u_long	xen_boot_npages;	/* pages the builder gave (nr_pages) */
 extern u_long	*xen_p2m;		/* pfn -> mfn */
 
 #define	PMAP_P2M_INVALID	(~0UL)	/* p2m entry of a page Xen took */

@@ -36,6 +36,19 @@
  * there.  Last the page array is carved out for vm_page right after what
  * the builder used, and everything between it and the tables is free.
  *
+ * Room to grow.  The builder gives us nr_pages pages, but XENMEM_memory_map
+ * may say the domain's pseudo-physical space is larger (xl's maxmem above
+ * memory): a balloon driver can populate those pfns later.  When it is,
+ * the pfn space (xen_npages) runs to the end of that map, at most
+ * PMAP_GROW_MAX times nr_pages and only as far as the extra page array,
+ * p2m and direct-map tables fit in boot memory (each extra page costs
+ * about 48 bytes).  The p2m then moves from Xen's list into a larger
+ * array after the page array (Xen's list stays reserved: its pages keep
+ * the builder's writable alias), the pages above nr_pages start unbacked
+ * (VM_PAGE_UNBACKED, p2m entry invalid, no direct-map entry), and their
+ * direct-map L1 tables exist from boot so populating them needs no
+ * table allocation.
+ *
  * Batching.  Bulk work (pmap_qenter, pmap_qremove, pmap_protect, table
  * allocation) queues mmu_update and mmuext operations in one struct
  * mmu_batch and flushes once; single mappings use update_va_mapping with a
@@ -55,11 +68,17 @@
 #include <machine/pmap.h>
 #include <machine/xen.h>
 #include <vm/vm_page.h>
+#include <xen/memory.h>
 
 struct pmap kernel_pmap_store;
 struct pmap_stats pmap_stats;
 u_long xen_npages;
+u_long xen_boot_npages;
 u_long *xen_p2m;
+
+static u_long pmap_p2m_pfn0;	/* the p2m's first pfn (contiguous) */
+
+#define	PMAP_GROW_MAX	8	/* pfn space: at most this times nr_pages */
 
 static bool pmap_dmap_ready;
 static struct mmu_batch pmap_batch;
@@ -217,17 +236,66 @@ pmap_zero_page(vm_page_t m)
 	memset((void *)PHYS_TO_DMAP(m->phys_addr), 0, PAGE_SIZE);
 }
 
+/*
+ * The end (pfn) of RAM in the domain's pseudo-physical memory map
+ * (XENMEM_memory_map: xl gives a PV domain one RAM entry up to maxmem),
+ * or nboot if there is no map or it says less.
+ */
+static u_long
+pmap_memmap_end(u_long nboot)
+{
+	struct __packed {
+		uint64_t addr;
+		uint64_t size;
+		uint32_t type;
+	} map[8];
+	struct xen_memory_map mm;
+	u_long end, i;
+	long rv;
+
+	mm.nr_entries = nitems(map);
+	set_xen_guest_handle(mm.buffer, (void *)map);
+	rv = HYPERVISOR_memory_op(XENMEM_memory_map, &mm);
+	if (rv != 0 || mm.nr_entries > nitems(map))
+		return (nboot);
+	end = nboot;
+	for (i = 0; i < mm.nr_entries; i++) {
+		if (map[i].type != 1 || map[i].size > (1UL << 52) ||
+		    map[i].addr > (1UL << 52))	/* E820_RAM, sane */
+			continue;
+		end = MAX(end, atop(map[i].addr + map[i].size));
+	}
+	return (end);
+}
+
+/* Pages of page array, p2m and direct-map tables for a pfn space. */
+static u_long
+pmap_boot_cost(u_long npfn, u_long nboot, u_long *ntabp, u_long *arrayp,
+    u_long *p2mp)
+{
+	u_long nl1, nl2;
+
+	nl1 = howmany(npfn, NPTEPG);
+	nl2 = howmany(nl1, NPTEPG);
+	*ntabp = 1 + nl2 + nl1;
+	*arrayp = howmany(npfn * sizeof(struct vm_page), PAGE_SIZE);
+	*p2mp = npfn > nboot ? howmany(npfn * sizeof(u_long), PAGE_SIZE) : 0;
+	return (*ntabp + *arrayp + *p2mp);
+}
+
 void
 pmap_bootstrap(u_long first_free)
 {
 	const start_info_t *si = &xen_start_info;
 	u_long boot_end, nl1, nl2, ntab, tab0, pt0, npt, pfn, i, j, k;
-	u_long array_pages;
+	u_long array_pages, p2m_pages, p2m0, nboot, npfn, want;
 	uint64_t *p, v;
+	u_long *p2m;
 	vm_page_t array;
 
-	xen_npages = si->nr_pages;
+	nboot = xen_boot_npages = xen_npages = si->nr_pages;
 	xen_p2m = (u_long *)si->mfn_list;
+	pmap_p2m_pfn0 = (si->mfn_list - KERNBASE) >> PAGE_SHIFT;
 	pt0 = (si->pt_base - KERNBASE) >> PAGE_SHIFT;
 	npt = si->nr_pt_frames;
 	kernel_pmap->pm_l4_ma = (uint64_t)pfn_to_mfn(pt0) << PAGE_SHIFT;
@@ -247,26 +315,39 @@ pmap_bootstrap(u_long first_free)
 	pmap_flush("unmapping the bootstrap tail");
 
 	/*
-	 * DMAP tables: one L3, its L2s, their L1s, from the top of memory,
-	 * above the page array that follows what the builder used.
+	 * The pfn space: boot memory, or up to the end of the memory map
+	 * if that is larger and what it costs fits, halving the growth
+	 * until it does.
 	 */
-	nl1 = howmany(xen_npages, NPTEPG);
+	want = npfn = MIN(pmap_memmap_end(nboot), nboot * PMAP_GROW_MAX);
+	while (npfn > nboot && first_free + pmap_boot_cost(npfn, nboot,
+	    &ntab, &array_pages, &p2m_pages) + nboot / 8 > nboot)
+		npfn = nboot + (npfn - nboot) / 2;
+	if (want > nboot)
+		printf("pmap: pfn space %lu pages (memory map %lu, boot %lu)\n",
+		    npfn, pmap_memmap_end(nboot), nboot);
+
+	/*
+	 * DMAP tables: one L3, its L2s, their L1s, from the top of boot
+	 * memory, above the page array (and the new p2m) that follow what
+	 * the builder used.
+	 */
+	(void)pmap_boot_cost(npfn, nboot, &ntab, &array_pages, &p2m_pages);
+	nl1 = howmany(npfn, NPTEPG);
 	nl2 = howmany(nl1, NPTEPG);
-	ntab = 1 + nl2 + nl1;
-	array_pages = howmany(xen_npages * sizeof(struct vm_page), PAGE_SIZE);
-	if (nl2 > NPTEPG || xen_npages < ntab ||
-	    xen_npages - ntab < first_free + array_pages)
+	if (nl2 > NPTEPG || nboot < ntab ||
+	    nboot - ntab < first_free + array_pages + p2m_pages)
 		panic("pmap: %lu pages do not hold the page array (%lu pages) "
 		    "and %lu direct-map tables above the %lu the builder used",
-		    xen_npages, array_pages, ntab, first_free);
-	tab0 = xen_npages - ntab;
+		    nboot, array_pages, ntab, first_free);
+	tab0 = nboot - ntab;
+	p2m0 = first_free + array_pages;
 
 	for (i = 0; i < nl1; i++) {
 		p = pmap_scratch_map(tab0 + 1 + nl2 + i);
 		for (j = 0; j < NPTEPG; j++) {
 			pfn = i * NPTEPG + j;
-			if (pfn >= xen_npages ||
-			    xen_p2m[pfn] == PMAP_P2M_INVALID) {
+			if (pfn >= nboot || xen_p2m[pfn] == PMAP_P2M_INVALID) {
 				p[j] = 0;
 				continue;
 			}
@@ -310,19 +391,40 @@ pmap_bootstrap(u_long first_free)
 	pmap_flush("pinning and linking the direct map");
 	pmap_dmap_ready = true;
 
+	/*
+	 * A larger pfn space gets its own p2m after the page array: Xen's
+	 * entries, then invalid ones for the pages not populated yet.
+	 */
+	if (npfn > nboot) {
+		p2m = (u_long *)PHYS_TO_DMAP(ptoa(p2m0));
+		memcpy(p2m, xen_p2m, nboot * sizeof(u_long));
+		for (pfn = nboot; pfn < npfn; pfn++)
+			p2m[pfn] = PMAP_P2M_INVALID;
+		xen_p2m = p2m;
+		pmap_p2m_pfn0 = p2m0;
+		xen_npages = npfn;
+	}
+
 	/* The page array, right after what the builder used. */
 	array = (vm_page_t)PHYS_TO_DMAP(ptoa(first_free));
-	vm_page_startup(array, xen_npages);
-	vm_page_release_range(first_free + array_pages, tab0);
+	vm_page_startup(array, npfn);
+	vm_page_release_range(first_free + array_pages + p2m_pages, tab0);
 	for (pfn = pt0; pfn < pt0 + npt; pfn++)
 		vm_page_set_state(PHYS_TO_VM_PAGE(ptoa(pfn)), VM_PAGE_PTABLE);
-	for (pfn = tab0; pfn < xen_npages; pfn++)
+	for (pfn = tab0; pfn < nboot; pfn++)
 		vm_page_set_state(PHYS_TO_VM_PAGE(ptoa(pfn)), VM_PAGE_PTABLE);
+	for (pfn = nboot; pfn < npfn; pfn++)
+		vm_page_set_state(PHYS_TO_VM_PAGE(ptoa(pfn)),
+		    VM_PAGE_UNBACKED);
 	pmap_stats.ps_tables = ntab;
 
 	printf("pmap: direct map of %lu pages at %#lx, %lu table pages; "
-	    "bootstrap area %lu pages, %lu unmapped\n", xen_npages, DMAP_MIN,
+	    "bootstrap area %lu pages, %lu unmapped\n", npfn, DMAP_MIN,
 	    ntab, boot_end, boot_end - first_free);
+	if (npfn > nboot)
+		printf("pmap: %lu pages above the boot memory start unbacked "
+		    "(p2m moved to pfn %#lx, %lu pages)\n", npfn - nboot, p2m0,
+		    p2m_pages);
 	printf("pmap: %lu pages reserved, %lu free (%lu KiB)\n",
 	    vm_page_stats.vs_reserved, vm_page_stats.vs_free,
 	    vm_page_stats.vs_free * (PAGE_SIZE / 1024));
@@ -691,7 +793,7 @@ pmap_publish_p2m(void)
 		return;
 	}
 	fll = (u_long *)PHYS_TO_DMAP(mfll->phys_addr);
-	p2m_pfn0 = ((vm_offset_t)xen_p2m - KERNBASE) >> PAGE_SHIFT;
+	p2m_pfn0 = pmap_p2m_pfn0;
 	for (i = 0; i < np2m; i++) {
 		if (i % NPTEPG == 0) {
 			if ((mfl = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
