@@ -21,7 +21,7 @@
  * The network lock (net_mtx) is one recursive sleep mutex over the whole
  * stack: interface list, addresses, ARP, reassembly, sockets.  The stack
  * runs in threads only (a driver's receive thread or task, the monitor,
- * the net thread's timers); it recurses when an input path answers
+ * the timers on taskqueue_net); it recurses when an input path answers
  * (ICMP echo, ARP reply) through the output path.
  *
  * Counters are per queue (if_counters[q][c]) so a multi-queue driver

@@ -5,29 +5,28 @@
  */
 
 /*
- * The network stack's thread and its statistics in sysctl.
+ * The network stack's taskqueue and its statistics in sysctl.
  *
- * One kernel thread ("net") runs the stack's periodic work (ARP retries
- * and expiry, reassembly timeouts) once a second, and net tasks: a driver
+ * taskqueue_net is a taskqueue(9) with a thread of its own ("net"), a
+ * little above the system queue's priority.  It runs the stack's
+ * periodic work (ARP retries and expiry, reassembly timeouts) once a
+ * second, as a timeout task, and the drivers' receive tasks: a driver
  * that takes an event (interrupt-like context, where the network lock
- * cannot be taken) queues a struct net_task with net_task_enqueue(), and
- * the thread calls its function soon after, in thread context.  A task
- * queued again before it ran runs once; net_task_drain() waits until a
- * task is neither queued nor running (detach uses it before freeing).
- *
- * XXX this is a small taskqueue; once taskqueue(9) is in the tree the
- * tasks move there.
+ * cannot be taken) enqueues its struct task there, and the stack runs
+ * it soon after in thread context; detach drains it with
+ * taskqueue_drain() before freeing.
  */
 
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
+#include <sys/taskqueue.h>
 #include <sys/timetc.h>
-#include <machine/cpufunc.h>
 
 #include <net/if_var.h>
 #include <net/netisr.h>
@@ -36,100 +35,31 @@
 #include <netinet/if_ether.h>
 #include <netinet/udp_var.h>
 
-static struct mtx net_task_mtx;
-static TAILQ_HEAD(, net_task) net_tasks = TAILQ_HEAD_INITIALIZER(net_tasks);
-static struct net_task *net_task_running;
-static int net_thread_chan;
-static u_long net_task_runs;
+struct taskqueue *taskqueue_net;
+static struct timeout_task net_timer_task;
+static u_long net_timer_runs;
 
-void
-net_task_init(struct net_task *t, void (*fn)(void *), void *arg)
-{
-	t->nt_fn = fn;
-	t->nt_arg = arg;
-	t->nt_queued = false;
-}
-
-/* Any context. */
-void
-net_task_enqueue(struct net_task *t)
-{
-	mtx_lock_spin(&net_task_mtx);
-	if (!t->nt_queued) {
-		t->nt_queued = true;
-		TAILQ_INSERT_TAIL(&net_tasks, t, nt_link);
-	}
-	mtx_unlock_spin(&net_task_mtx);
-	wakeup_one(&net_thread_chan);
-}
-
-/* Thread context: wait until t is neither queued nor running. */
-void
-net_task_drain(struct net_task *t)
-{
-	for (;;) {
-		mtx_lock_spin(&net_task_mtx);
-		if (!t->nt_queued && net_task_running != t) {
-			mtx_unlock_spin(&net_task_mtx);
-			return;
-		}
-		mtx_unlock_spin(&net_task_mtx);
-		(void)tsleep(&net_task_running, 0, "ntdrain", 1 + hz / 100);
-	}
-}
-
+/* The stack's timers, once a second, in taskqueue_net's thread. */
 static void
-net_thread(void *arg)
+net_timer_task_fn(void *arg, int pending)
 {
-	struct net_task *t;
-	uint64_t now, next;
-	register_t s;
-
-	next = nanouptime_ns() + 1000000000ULL;
-	for (;;) {
-		mtx_lock_spin(&net_task_mtx);
-		while ((t = TAILQ_FIRST(&net_tasks)) != NULL) {
-			TAILQ_REMOVE(&net_tasks, t, nt_link);
-			t->nt_queued = false;
-			net_task_running = t;
-			mtx_unlock_spin(&net_task_mtx);
-			t->nt_fn(t->nt_arg);
-			net_task_runs++;
-			mtx_lock_spin(&net_task_mtx);
-			net_task_running = NULL;
-		}
-		mtx_unlock_spin(&net_task_mtx);
-		wakeup(&net_task_running);
-		now = nanouptime_ns();
-		if (now >= next) {
-			NET_LOCK();
-			net_timer(now);
-			NET_UNLOCK();
-			next = now + 1000000000ULL;
-		}
-		/*
-		 * Sleep until a task comes or the second is up.  Events stay
-		 * masked from the check into the sleep queue, so an enqueue
-		 * in between cannot be missed (one vCPU).
-		 */
-		s = intr_disable();
-		if (TAILQ_EMPTY(&net_tasks))
-			(void)tsleep(&net_thread_chan, 0, "netwait",
-			    1 + (int)((next - now) / (1000000000ULL / hz)));
-		intr_restore(s);
-	}
+	NET_LOCK();
+	net_timer(nanouptime_ns());
+	NET_UNLOCK();
+	net_timer_runs++;
+	(void)taskqueue_enqueue_timeout(taskqueue_net, &net_timer_task, hz);
 }
 
 static void
 netisr_init(void *arg)
 {
-	int error;
-
 	net_init();
-	mtx_init(&net_task_mtx, "net tasks", MTX_SPIN);
-	error = thread_create(net_thread, NULL, PRI_KERN - 4, "net", NULL);
-	if (error != 0)
-		panic("netisr: cannot start the net thread: %d", error);
+	taskqueue_net = taskqueue_create("net", M_WAITOK, PRI_KERN - 4);
+	if (taskqueue_net == NULL)
+		panic("netisr: cannot start the net taskqueue");
+	TIMEOUT_TASK_INIT(taskqueue_net, &net_timer_task, 0,
+	    net_timer_task_fn, NULL);
+	(void)taskqueue_enqueue_timeout(taskqueue_net, &net_timer_task, hz);
 }
 SYSINIT(netisr, SI_SUB_CONFIGURE, SI_ORDER_FIRST, netisr_init, NULL);
 
@@ -205,4 +135,5 @@ SYSCTL_PROC(_net_inet, udp, sysctl_net_stats, NULL, NET_STATS_UDP,
     "UDP statistics");
 SYSCTL_PROC(_net_inet, arp, sysctl_net_stats, NULL, NET_STATS_ARP,
     "ARP statistics");
-SYSCTL_ULONG(_net, task_runs, &net_task_runs, "net tasks run");
+SYSCTL_ULONG(_net, timer_runs, &net_timer_runs,
+    "runs of the stack's once-a-second timers");

@@ -7,22 +7,13 @@
 #define	_NET_NETISR_H_
 
 /*
- * Net tasks: work a driver queues from event context, run by the net
- * thread in thread context (see sys/net/netisr.c).
+ * The network's taskqueue(9): the stack's timers and the drivers'
+ * receive tasks run in its thread, where the network lock may be taken
+ * (see sys/net/netisr.c).
  */
 
-#include <sys/queue.h>
-
-struct net_task {
-	TAILQ_ENTRY(net_task) nt_link;	/* [t] the queue */
-	void		(*nt_fn)(void *);	/* [I] */
-	void		*nt_arg;		/* [I] */
-	bool		 nt_queued;		/* [t] */
-};
-
-void	net_task_init(struct net_task *, void (*)(void *), void *);
-void	net_task_enqueue(struct net_task *);
-void	net_task_drain(struct net_task *);
+struct taskqueue;
+extern struct taskqueue *taskqueue_net;
 
 #define	NET_STATS_IP	0
 #define	NET_STATS_ICMP	1

@@ -24,7 +24,7 @@
  * updated by any valid packet from its address, a new one is made only
  * when the packet was aimed at one of our addresses.
  *
- * Called with the network lock held; the timer runs from the net thread.
+ * Called with the network lock held; the timer runs from taskqueue_net.
  */
 
 #include <sys/param.h>

@@ -320,7 +320,7 @@ inet_aton_strict(const char *s, in_addr_t *a)
 	return (0);
 }
 
-/* Once a second or so, from the net thread, with the lock held. */
+/* Once a second or so, from taskqueue_net, with the lock held. */
 void
 net_timer(uint64_t now)
 {

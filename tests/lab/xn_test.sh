@@ -83,6 +83,12 @@ hotplug_body() {
 	bg=$(lab_result_of bgping)
 	n=$(echo "$bg" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
 	[ -n "$n" ] && [ "$n" -ge 10 ] || atf_fail "background ping: $bg"
+	# Detach after the backend closed writes no state into the node
+	# the toolstack removed (it used to: "cannot set state Closed: 13").
+	if grep -q 'cannot set state' "$CONSOLE"; then
+		lab_show_console
+		atf_fail "$(grep 'cannot set state' "$CONSOLE" | head -n 1)"
+	fi
 	# After the unplug, devinfo shows xn0 only.
 	grep -q '^    xn1 ' "$CONSOLE" && atf_fail "xn1 still in devinfo"
 	lab_expect_match '    xn0 <Xen Virtual Network Interface>'

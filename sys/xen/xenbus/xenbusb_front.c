@@ -57,6 +57,8 @@
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/kernel.h>
+#include <sys/proc.h>
+#include <sys/timetc.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
@@ -785,6 +787,32 @@ xenbus_read_otherend_state(device_t dev)
 	    XenbusStateUnknown, XenbusStateReconfigured, &state) != 0)
 		return (XenbusStateUnknown);
 	return ((XenbusState)state);
+}
+
+/*
+ * Wait, polling every 20 ms, until the other end's state is one of the
+ * set 'states' (XENBUS_STATE_BIT()s): 0, or ETIMEDOUT after 'ms'.  The
+ * state last read goes to *statep if asked.  Thread context.
+ */
+int
+xenbus_wait_otherend(device_t dev, u_int states, int ms,
+    XenbusState *statep)
+{
+	XenbusState st;
+	uint64_t deadline;
+	int chan;
+
+	deadline = nanouptime_ns() + (uint64_t)ms * 1000000ULL;
+	for (;;) {
+		st = xenbus_read_otherend_state(dev);
+		if (statep != NULL)
+			*statep = st;
+		if ((states & XENBUS_STATE_BIT(st)) != 0)
+			return (0);
+		if (nanouptime_ns() >= deadline)
+			return (ETIMEDOUT);
+		(void)tsleep(&chan, 0, "xbwait", 1 + hz / 50);
+	}
 }
 
 /* Publish our state in <node>/state. */

@@ -21,6 +21,9 @@ XenbusState	 xenbus_get_state(device_t);
 XenbusState	 xenbus_read_otherend_state(device_t);
 
 int	xenbus_set_state(device_t, XenbusState);
+/* A set of states for xenbus_wait_otherend(). */
+#define	XENBUS_STATE_BIT(s)	(1U << (u_int)(s))
+int	xenbus_wait_otherend(device_t, u_int, int, XenbusState *);
 void	xenbus_dev_error(device_t, int, const char *, ...) __printflike(3, 4);
 void	xenbus_dev_fatal(device_t, int, const char *, ...) __printflike(3, 4);
 const char *xenbus_strstate(XenbusState);

@@ -37,6 +37,7 @@
 #include <xen/xenstore/xenstorevar.h>
 #include <xen/xenbus/xenbusvar.h>
 #include "fake_xs.h"
+#include "kernel_host.h"
 #include "sx_host.h"
 #include "taskqueue_host.h"
 
@@ -47,6 +48,9 @@
 SET_DECLARE(modmetadata_set, struct driver_module_data);
 
 #define	BE	"/local/domain/0/backend"
+
+/* xenbus_wait_otherend() sleeps in ticks of the kernel's clock. */
+int hz = 1000;
 
 /* A stand-in block driver: takes "vbd" children, records state changes. */
 static int tbd_attached, tbd_detached, tbd_changes;
@@ -273,6 +277,54 @@ ATF_TC_BODY(otherend_state, tc)
 	    xenbus_read_otherend_state(child_at("device/vbd/51712")));
 }
 
+/*
+ * xenbus_wait_otherend: each sleep is 20 ms of the fake clock; the
+ * backend moves to Connected at the third.
+ */
+static int wo_sleeps;
+
+static void
+wo_hook(const void *chan)
+{
+	kh_now_ns += 20 * 1000000ULL;
+	if (++wo_sleeps == 3)
+		fake_xs_set(BE "/vbd/5/51712/state", "4");
+}
+
+ATF_TC_WITHOUT_HEAD(wait_otherend);
+ATF_TC_BODY(wait_otherend, tc)
+{
+	XenbusState st;
+	device_t d;
+
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	fake_xs_set(BE "/vbd/5/51712/state", "2");
+	start();
+	d = child_at("device/vbd/51712");
+	ATF_REQUIRE(d != NULL);
+	kh_sleep_hook = wo_hook;
+	/* Already there: no sleep. */
+	wo_sleeps = 0;
+	ATF_CHECK_EQ(0, xenbus_wait_otherend(d,
+	    XENBUS_STATE_BIT(XenbusStateInitWait), 1000, &st));
+	ATF_CHECK_EQ(XenbusStateInitWait, st);
+	ATF_CHECK_EQ(0, wo_sleeps);
+	/* Comes at the third sleep; a state outside the set does not count. */
+	ATF_CHECK_EQ(0, xenbus_wait_otherend(d,
+	    XENBUS_STATE_BIT(XenbusStateConnected) |
+	    XENBUS_STATE_BIT(XenbusStateClosed), 1000, &st));
+	ATF_CHECK_EQ(XenbusStateConnected, st);
+	ATF_CHECK_EQ(3, wo_sleeps);
+	/* Never comes: ETIMEDOUT after 100 ms, the last state read given. */
+	wo_sleeps = 0;
+	ATF_CHECK_EQ(ETIMEDOUT, xenbus_wait_otherend(d,
+	    XENBUS_STATE_BIT(XenbusStateClosed), 100, &st));
+	ATF_CHECK_EQ(XenbusStateConnected, st);
+	ATF_CHECK(wo_sleeps >= 5 && wo_sleeps <= 6);
+	kh_sleep_hook = NULL;
+}
+
 ATF_TC_WITHOUT_HEAD(set_state_and_errors);
 ATF_TC_BODY(set_state_and_errors, tc)
 {
@@ -436,5 +488,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, malformed);
 	ATF_TP_ADD_TC(tp, otherend_state);
 	ATF_TP_ADD_TC(tp, set_state_and_errors);
+	ATF_TP_ADD_TC(tp, wait_otherend);
 	return (atf_no_error());
 }

@@ -95,9 +95,8 @@ static void	xbd_intr(void *);
 static void	xbd_startio(struct xbd_queue *);
 static void	xbd_teardown(struct xbd_softc *, bool);
 static void	xbd_fail(struct xbd_softc *, struct xbd_queue *);
-static int	xbd_wait_backend(struct xbd_softc *, u_int, int, XenbusState *);
 
-#define	XBD_ST(s)	(1U << (s))
+#define	XBD_ST(s)	XENBUS_STATE_BIT(s)
 
 /* Tunables: the kernel environment (command line), read at attach. */
 static u_int
@@ -600,25 +599,12 @@ xbd_fail_task(void *arg, int pending __unused)
 	mtx_unlock(&sc->sc_lock);
 }
 
-/* Poll the backend's state until it is one of 'want' (a bit mask). */
+/* Wait (bounded) for the backend's state to be one of 'want' (a mask). */
 static int
 xbd_wait_backend(struct xbd_softc *sc, u_int want, int secs,
     XenbusState *statep)
 {
-	XenbusState st;
-	uint64_t deadline;
-
-	deadline = nanouptime_ns() + (uint64_t)secs * 1000000000ULL;
-	for (;;) {
-		st = xenbus_read_otherend_state(sc->sc_dev);
-		if (statep != NULL)
-			*statep = st;
-		if ((want & (1U << st)) != 0)
-			return (0);
-		if (nanouptime_ns() >= deadline)
-			return (ETIMEDOUT);
-		(void)tsleep(sc, 0, "xbdwait", hz / 20 + 1);
-	}
+	return (xenbus_wait_otherend(sc->sc_dev, want, secs * 1000, statep));
 }
 
 /* Free one queue's memory (grants and port already gone). */

@@ -21,8 +21,9 @@
  * attaches the Ethernet interface; the kernel environment may configure
  * it (ifconfig_xn0=...).
  *
- * Data path.  An event only queues the queue's net task (event context
- * cannot take the network lock); the task takes tx completions, then rx
+ * Data path.  An event only queues the queue's task on the network's
+ * taskqueue(9), taskqueue_net (event context cannot take the network
+ * lock); the task takes tx completions, then rx
  * responses (netfront_ring.c checks every field), refills the rx ring
  * and hands the packets to ether_input.  Transmit runs in the caller's
  * thread under the queue's tx lock; a frame goes to queue flowid %
@@ -36,8 +37,8 @@
  * answered Closed and the interface stops.
  *
  * Context: attach, detach and otherend_changed run in the xenbus thread
- * and may sleep; event handlers with events masked; tasks in the net
- * thread.
+ * and may sleep; event handlers with events masked; tasks in
+ * taskqueue_net's thread.
  */
 
 #include <sys/param.h>
@@ -53,6 +54,7 @@
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
+#include <sys/taskqueue.h>
 #include <sys/timetc.h>
 #include <machine/pmap.h>
 #include <vm/vm_kern.h>
@@ -97,7 +99,7 @@ struct xn_queue {
 	bool			 xq_reserved;	/* [I] xq_res made */
 	struct gnttab_reservation xq_res;	/* [I] */
 	u_int			 xq_nrefs;	/* [I] claimed from xq_res */
-	struct net_task		 xq_task;
+	struct task		 xq_task;	/* on taskqueue_net */
 	bool			 xq_reported;	/* [r] broken ring reported */
 	char			 xq_name[16];	/* [I] "xn0-q0" */
 };
@@ -169,11 +171,11 @@ xn_intr(void *arg)
 {
 	struct xn_queue *q = arg;
 
-	net_task_enqueue(&q->xq_task);
+	(void)taskqueue_enqueue(taskqueue_net, &q->xq_task);
 }
 
 static void
-xn_queue_task(void *arg)
+xn_queue_task(void *arg, int pending __unused)
 {
 	struct xn_queue *q = arg;
 	struct xn_softc *sc = q->xq_sc;
@@ -355,7 +357,7 @@ xn_queue_alloc(struct xn_softc *sc, struct xn_queue *q)
 	(void)snprintf(q->xq_name, sizeof(q->xq_name), "%s-q%u",
 	    device_get_nameunit(sc->sc_dev), q->xq_index);
 	mtx_init(&q->xq_lock, q->xq_name, MTX_DEF);
-	net_task_init(&q->xq_task, xn_queue_task, q);
+	TASK_INIT(&q->xq_task, 0, xn_queue_task, q);
 	q->xq_tx_sring = (netif_tx_sring_t *)kmem_malloc(PAGE_SIZE,
 	    M_NOWAIT | M_ZERO);
 	q->xq_rx_sring = (netif_rx_sring_t *)kmem_malloc(PAGE_SIZE,
@@ -449,7 +451,7 @@ xn_queue_free(struct xn_softc *sc, struct xn_queue *q)
 			evtchn_unbind(q->xq_rx_port);
 		q->xq_ports = false;
 	}
-	net_task_drain(&q->xq_task);
+	taskqueue_drain(taskqueue_net, &q->xq_task);
 	leak = false;
 	if (q->xq_rings) {
 		if (xn_rxq_drain(&q->xq_rx) != 0 ||
@@ -550,19 +552,16 @@ xn_wait_backend(struct xn_softc *sc, XenbusState a, XenbusState b, int ms,
     bool closed_fails)
 {
 	XenbusState st;
-	uint64_t deadline;
+	u_int want;
+	int error;
 
-	deadline = nanouptime_ns() + (uint64_t)ms * 1000000ULL;
-	for (;;) {
-		st = xenbus_read_otherend_state(sc->sc_dev);
-		if (st == a || st == b)
-			return (0);
-		if (closed_fails && st == XenbusStateClosed)
-			return (ENXIO);
-		if (nanouptime_ns() > deadline)
-			return (ETIMEDOUT);
-		(void)tsleep(sc, 0, "xnwait", 1 + hz / 50);
-	}
+	want = XENBUS_STATE_BIT(a) | XENBUS_STATE_BIT(b);
+	if (closed_fails)
+		want |= XENBUS_STATE_BIT(XenbusStateClosed);
+	error = xenbus_wait_otherend(sc->sc_dev, want, ms, &st);
+	if (error == 0 && st != a && st != b)
+		return (ENXIO);		/* Closed, and closed_fails */
+	return (error);
 }
 
 static int
@@ -740,7 +739,13 @@ xn_detach(device_t dev)
 		(void)xn_wait_backend(sc, XenbusStateClosing,
 		    XenbusStateClosed, XN_CLOSE_WAIT_MS, false);
 	}
-	(void)xenbus_set_state(dev, XenbusStateClosed);
+	/*
+	 * Once the backend has closed on its own we said Closed already
+	 * (xn_otherend_changed), and the toolstack may have removed our
+	 * node since: writing it again would be refused.
+	 */
+	if (xenbus_get_state(dev) != XenbusStateClosed)
+		(void)xenbus_set_state(dev, XenbusStateClosed);
 	st = xenbus_read_otherend_state(dev);
 	if (st == XenbusStateClosing || st == XenbusStateConnected)
 		(void)xn_wait_backend(sc, XenbusStateClosed,
