@@ -28,7 +28,7 @@ mkdir -p "$OBJTOP/lab"
 
 stamp() {
 	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh "$labtool" \
-	    "$xbdtool" \
+	    "$xbdtool" "$SRCTOP/tests/lab/xbd.subr" \
 	    "$preload_xbd" \
 	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
 	    sha256sum | cut -c1-16
