@@ -161,6 +161,11 @@ bench_boot() {
 	done
 	exec 6<&-
 	[ $copen = 1 ] && exec 7<&-
+	# Ready before xl said "Waiting for domain" (it says so late under
+	# load): lab_tty, hence lab_send, needs the domid file.
+	if [ $rc = 0 ] && [ ! -s "$d/domid" ]; then
+		xl domid "$name" >"$d/domid" 2>/dev/null
+	fi
 	if [ $rc != 0 ]; then
 		# Keep the evidence: the console and xl's output.
 		cp "$log" "$LAB_SDIR/console-$name.log" 2>/dev/null

@@ -9,7 +9,9 @@
 # Output, under $LAB_OBJ/linux-guest (default <repo>/obj/lab/linux-guest):
 #	vmlinux		the kernel as a plain ELF, cut out of the bzImage
 #			(xl loads it much faster than a compressed one)
-#	initrd.cpio	busybox, the frontend modules and tools/lab/guest/init
+#	initrd.cpio	busybox, the frontend modules, tools/lab/guest/init and
+#			labperf (the bench's disk and UDP load)
+#	labperf		the same program, static, for dom0 (bench.sh ships it)
 #	stamp		hash of the inputs; rebuilt only when they change
 set -eu
 
@@ -21,7 +23,7 @@ kver=${LAB_GUEST_KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
 bz=/boot/vmlinuz-$kver
 [ -f "$bz" ] || { echo "lab: no $bz" >&2; exit 1; }
 
-hash=$( { cat "$0" "$here/guest/init"; echo "$kver";
+hash=$( { cat "$0" "$here/guest/init" "$here/guest/labperf.c"; echo "$kver";
     ls -l --time-style=+%s "$bz" /bin/busybox; } | sha256sum | cut -c1-16)
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$hash" ]; then
 	exit 0
@@ -71,10 +73,13 @@ done | awk '!seen[$0]++' | while read -r ko; do
 	echo "/lib/modules/$b" >>"$root/modules.list"
 done
 install -m 755 "$here/guest/init" "$root/init"
+${HOST_CC:-clang} -O2 -static -Wall -Wextra -Werror -o "$out/labperf" \
+    "$here/guest/labperf.c"
+install -m 755 "$out/labperf" "$root/bin/labperf"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
     cpio -o -H newc -R 0:0 --quiet) >"$out/initrd.cpio"
 rm -rf "$root"
 echo "$hash" >"$out/stamp"
-for f in vmlinux initrd.cpio stamp; do
+for f in vmlinux initrd.cpio labperf stamp; do
 	mv -f "$out/$f" "$final/$f"
 done
