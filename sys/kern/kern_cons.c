@@ -109,6 +109,18 @@ cnattach(struct consdev *cn)
 	}
 }
 
+/*
+ * The machine-dependent resume, after the machine was suspended and
+ * before the console is used again: the console device may have moved
+ * (under Xen: a new event channel).  Events masked.
+ */
+void
+cnresume(void)
+{
+	if (cn_dev != NULL && cn_dev->cn_resume != NULL)
+		cn_dev->cn_resume();
+}
+
 void
 cnwrite(const char *buf, size_t len)
 {

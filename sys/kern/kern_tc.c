@@ -126,3 +126,23 @@ SYSCTL_ULONG(_kern, boot_first_ns, &boot_first_ns,
     "clock (Xen system time) at the first instruction, ns");
 SYSCTL_ULONG(_kern, boot_done_ns, &boot_done_ns,
     "clock (Xen system time) at the end of boot, ns");
+
+/* sysctl: kern.uptime_ns (never goes back), kern.wallclock (UTC seconds). */
+static int
+tc_sysctl_uptime(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (sysctl_emit(req, NULL, "%lu", (u_long)nanouptime_ns()));
+}
+SYSCTL_PROC(_kern, uptime_ns, tc_sysctl_uptime, NULL, 0,
+    "uptime, ns (monotonic, also across a save and restore)");
+
+static int
+tc_sysctl_wallclock(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct timespec ts;
+
+	nanotime(&ts);
+	return (sysctl_emit(req, NULL, "%ld", (long)ts.tv_sec));
+}
+SYSCTL_PROC(_kern, wallclock, tc_sysctl_wallclock, NULL, 0,
+    "wall clock, seconds since 1970 UTC");

@@ -71,6 +71,17 @@ callout_rearm(void)
 	}
 }
 
+/*
+ * The event timer lost its deadline (the machine was suspended): arm it
+ * again for the head of the queue.  Events masked.
+ */
+void
+callout_rearm_timer(void)
+{
+	callout_armed = 0;
+	callout_rearm();
+}
+
 void
 callout_init(struct callout *c)
 {

@@ -31,6 +31,7 @@ int	callout_reset_ns(struct callout *, uint64_t, void (*)(void *),
 	    void *);
 int	callout_stop(struct callout *);
 void	callout_process(uint64_t);
+void	callout_rearm_timer(void);
 u_long	callout_count(void);
 
 #define	callout_pending(c)	(((c)->c_flags & CALLOUT_PENDING) != 0)

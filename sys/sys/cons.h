@@ -34,6 +34,8 @@ struct consdev {
 	int		(*cn_getc)(void);	/* -1: nothing waiting */
 	void		(*cn_flush)(void);	/* bounded drain */
 	void		(*cn_idle)(void);	/* bounded wait for input */
+	void		(*cn_resume)(void);	/* the machine was suspended:
+						   find the device again */
 };
 
 #define	CN_INTR		0x0001	/* input interrupts call cnintr() */
@@ -54,6 +56,7 @@ int	cngetc(void);		/* blocks */
 int	cncheckc(void);		/* -1: nothing waiting */
 void	cnintr(void);		/* device interrupt handler: input ready */
 void	cnflush(void);
+void	cnresume(void);		/* MD resume: before anything prints */
 
 /* Input counters (sysctl kern.console). */
 extern u_long cn_rx_bytes;	/* bytes queued */

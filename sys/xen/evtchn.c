@@ -149,7 +149,8 @@ evtchn_poll(evtchn_port_t port, uint64_t deadline)
 	    port % EVTCHN_BPW);
 	set_xen_guest_handle(poll.ports, ports);
 	poll.nr_ports = 1;
-	poll.timeout = deadline;
+	/* Our clock and Xen's differ after a resume (xen_suspend(9)). */
+	poll.timeout = deadline != 0 ? xen_clock_to_system(deadline) : 0;
 	return (xen_errno(HYPERVISOR_sched_op(SCHEDOP_poll, &poll)));
 }
 
@@ -356,6 +357,42 @@ evtchn_upcall(struct trapframe *tf)
 			ep->ep_handler(ep->ep_arg);
 		}
 	}
+}
+
+/*
+ * After a resume (xen_suspend(9)), events masked.  A cancelled suspend
+ * keeps every port.  A new domain has none of ours: Xen's restore made
+ * only fresh xenstore and console ports, masked every port and cleared
+ * every pending bit.  So every handler record is dropped -- without
+ * EVTCHNOP_close, the numbers may already name the new ports -- and each
+ * owner binds again: the clock its VIRQ, the console and xenstore their
+ * new ports from start_info, each driver in its DEVICE_RESUME.  Returns
+ * how many records were dropped.
+ */
+u_int
+evtchn_resume(bool newdom)
+{
+	struct evtchn_port *dir;
+	u_int w, b, n;
+
+	if (!newdom)
+		return (0);
+	n = 0;
+	for (w = 0; w < nitems(evtchn_dir); w++) {
+		if ((dir = evtchn_dir[w]) == NULL)
+			continue;
+		for (b = 0; b < EVTCHN_BPW; b++) {
+			if (dir[b].ep_handler != NULL)
+				n++;
+			memset(&dir[b], 0, sizeof(dir[b]));
+		}
+	}
+	/* Xen masked them all; what is pending now is news for a new port. */
+	for (w = 0; w < EVTCHN_BPW; w++)
+		*evtchn_mask_word(w) = ~0UL;
+	evtchn_nports_bound = 0;
+	evtchn_resume_word = evtchn_resume_bit = 0;
+	return (n);
 }
 
 /* Start with every port masked and nothing stale pending. */

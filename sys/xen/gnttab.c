@@ -548,6 +548,45 @@ gnttab_init(void *arg)
 }
 SYSINIT(gnttab, SI_SUB_XEN, SI_ORDER_FIRST, gnttab_init, NULL);
 
+/*
+ * Suspend and resume (xen_suspend(9)), events masked.  The table frames
+ * are Xen's, not our RAM, and a save refuses page tables that map them:
+ * gnttab_suspend unmaps them.  gnttab_resume asks Xen for as many frames
+ * again and maps them at the same place.  After a cancelled suspend they
+ * are the same frames with every entry intact.  A new domain has a fresh
+ * table (only the toolstack's entries for the console and xenstore
+ * rings): every grant we had made is void, though our bookkeeping still
+ * counts the references as in use until their owners -- drivers that
+ * reconnect in DEVICE_RESUME -- grant them again or release them.
+ */
+void
+gnttab_suspend(void)
+{
+	u_int i;
+
+	mtx_lock_spin(&gnttab_lock);
+	for (i = 0; i < gnttab_stats.gs_frames; i++)
+		pmap_kremove((vm_offset_t)gnttab_table + ptoa(i));
+	mtx_unlock_spin(&gnttab_lock);
+}
+
+void
+gnttab_resume(bool newdom)
+{
+	u_int nframes;
+	int error;
+
+	mtx_lock_spin(&gnttab_lock);
+	nframes = gnttab_stats.gs_frames;
+	gnttab_stats.gs_frames = 0;
+	if (nframes != 0 && (error = gnttab_map_frames(nframes)) != 0)
+		panic("gnttab: cannot map %u table frames after resume: %d",
+		    nframes, error);
+	if (newdom)
+		gnttab_stats.gs_resumes++;
+	mtx_unlock_spin(&gnttab_lock);
+}
+
 /* Xen's view of our table now: frames set up and the most it allows. */
 int
 gnttab_query_size(u_int *nframesp, u_int *maxp)
@@ -586,5 +625,7 @@ SYSCTL_ULONG(_hw_xen_gnttab, grants, &gnttab_stats.gs_grants,
     "grants ever made");
 SYSCTL_ULONG(_hw_xen_gnttab, busy, &gnttab_stats.gs_busy,
     "revokes refused: still mapped");
+SYSCTL_ULONG(_hw_xen_gnttab, resumes, &gnttab_stats.gs_resumes,
+    "fresh tables after a resume in a new domain");
 SYSCTL_ULONG(_hw_xen_gnttab, exhausted, &gnttab_stats.gs_exhausted,
     "requests refused: no free reference");

@@ -43,6 +43,7 @@ struct gnttab_stats {
 	u_long	gs_grants;		/* grants ever made */
 	u_long	gs_busy;		/* revokes refused: still mapped */
 	u_long	gs_exhausted;		/* requests refused: no free ref */
+	u_long	gs_resumes;		/* fresh tables after a restore */
 };
 extern struct gnttab_stats gnttab_stats;
 
@@ -69,6 +70,8 @@ void	gnttab_request_free_callback(struct gnttab_free_callback *,
 	    gnttab_free_callback_t *, void *, u_int);
 void	gnttab_cancel_free_callback(struct gnttab_free_callback *);
 int	gnttab_query_size(u_int *, u_int *);
+void	gnttab_suspend(void);
+void	gnttab_resume(bool);
 
 /* The free list, shared with the host tests (gnttab_freelist.c). */
 #define	GNTTAB_NR_RESERVED	8	/* refs 0-7: the toolstack's */

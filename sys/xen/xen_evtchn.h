@@ -30,6 +30,7 @@ void	evtchn_notify(evtchn_port_t);
 int	evtchn_poll(evtchn_port_t, uint64_t);
 u_long	evtchn_count(evtchn_port_t);
 u_int	evtchn_nbound(void);
+u_int	evtchn_resume(bool);
 
 extern u_long evtchn_upcalls;		/* upcalls taken */
 extern u_long evtchn_spurious;		/* events on unbound ports */

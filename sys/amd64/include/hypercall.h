@@ -144,6 +144,22 @@ HYPERVISOR_sched_op(int cmd, void *arg)
 	return (_hypercall2(__HYPERVISOR_sched_op, cmd, arg));
 }
 
+/*
+ * SCHEDOP_shutdown(SHUTDOWN_suspend): a 64-bit PV guest passes the MFN of
+ * its start_info page as the third argument (%rdx); the toolstack finds
+ * the page there and rewrites it for the new domain.  Returns 0 when
+ * resumed in a new domain, 1 when the suspend was cancelled (or was a
+ * checkpoint) and the domain is the same one, <0 on error.
+ */
+static __inline long
+HYPERVISOR_suspend(u_long start_info_mfn)
+{
+	struct sched_shutdown sd = { .reason = SHUTDOWN_suspend };
+
+	return (_hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &sd,
+	    start_info_mfn));
+}
+
 static __inline long
 HYPERVISOR_event_channel_op(int cmd, void *arg)
 {

@@ -66,7 +66,8 @@
 struct vm_page;
 
 struct pmap {
-	uint64_t	pm_l4_ma;	/* [I] machine address of the L4 */
+	uint64_t	pm_l4_ma;	/* machine address of the L4 (set
+					   at boot and by pmap_resume) */
 	u_long		pm_count;	/* [p] leaf mappings made by pmap_enter */
 };
 typedef struct pmap *pmap_t;
@@ -95,6 +96,7 @@ u_long	pmap_p2m_mismatches(const u_long *, u_long);
 
 void	pmap_bootstrap(u_long);
 void	pmap_publish_p2m(void);
+void	pmap_resume(void);
 void	pmap_kenter(vm_offset_t, vm_paddr_t, int);
 void	pmap_kenter_ma(vm_offset_t, u_long, int);
 void	pmap_kremove(vm_offset_t);

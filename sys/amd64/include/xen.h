@@ -44,6 +44,8 @@ void	xen_shutdown(u_int) __dead2;
 
 uint64_t xen_clock_ns(void);
 uint64_t xen_clock_tsc_ns(uint64_t);
+uint64_t xen_clock_to_system(uint64_t);
+
 void	xen_start(start_info_t *, u_long, uint64_t) __dead2; /* locore.S */
 
 #endif /* !_MACHINE_XEN_H_ */

@@ -19,6 +19,19 @@
  * Wall clock.  shared_info holds the UTC time at system time 0 (wc_sec,
  * wc_nsec, wc_sec_hi) under the same odd/even protocol (wc_version).
  *
+ * Suspend and resume (xen_suspend(9)).  In a new domain -- after a restore
+ * or a migration -- system time is the new host's, which may be far ahead
+ * (time spent saved) or behind (another host); the time record's scale
+ * changes too.  The kernel's clock is therefore Xen system time plus an
+ * offset, 0 until the first resume and then set so that the clock goes on
+ * from the last reading before the suspend: uptime never goes back and
+ * does not count the time the domain did not exist.  Deadlines handed to
+ * Xen (the one-shot timer, SCHEDOP_poll) are converted back to system
+ * time (xen_clock_to_system).  The wall clock is read again from the new
+ * shared_info, so it follows the new host.  A new vCPU also comes with
+ * Xen's default periodic timer and no VIRQ_TIMER binding: both are dealt
+ * with as at boot.
+ *
  * Event timer.  A PV vCPU starts with a 10 ms periodic timer; we stop it
  * and program a one-shot (VCPUOP_set_singleshot_timer) for the earliest
  * callout instead.  Either raises VIRQ_TIMER, bound to an event channel
@@ -37,9 +50,12 @@
 #include <machine/pvclock.h>
 #include <machine/xen.h>
 #include <xen/xen_evtchn.h>
+#include <xen/xen_suspend.h>
 
 static evtchn_port_t xen_timer_port;
 u_long xen_timer_interrupts;
+static int64_t xen_clock_offset;	/* kernel clock - Xen system time */
+static uint64_t xen_clock_suspended;	/* kernel clock at suspend */
 
 /*
  * Xen system time, ns, at TSC reading 'tsc' (0: now), from vCPU 0's time
@@ -66,7 +82,15 @@ xen_clock_tsc_ns(uint64_t tsc)
 		now = tsc != 0 ? tsc : rdtsc();
 		rmb();
 	} while ((version & 1) != 0 || version != t->version);
-	return (sys + pvclock_scale(now - tsc_stamp, mul, shift));
+	return (sys + pvclock_scale(now - tsc_stamp, mul, shift) +
+	    (uint64_t)xen_clock_offset);
+}
+
+/* A deadline on the kernel's clock as Xen system time. */
+uint64_t
+xen_clock_to_system(uint64_t ns)
+{
+	return (ns - (uint64_t)xen_clock_offset);
 }
 
 /* Xen system time, ns: the timecounter. */
@@ -97,15 +121,15 @@ xen_read_wallclock(void)
 		nsec = s->wc_nsec;
 		rmb();
 	} while ((version & 1) != 0 || version != s->wc_version);
-	/* That was the wall clock at system time 0. */
-	tc_setclock_wall((int64_t)sec, nsec, 0);
+	/* That was the wall clock at system time 0: our offset. */
+	tc_setclock_wall((int64_t)sec, nsec, (uint64_t)xen_clock_offset);
 }
 
 static int
 xen_et_start(uint64_t deadline)
 {
 	struct vcpu_set_singleshot_timer t = {
-		.timeout_abs_ns = deadline,
+		.timeout_abs_ns = xen_clock_to_system(deadline),
 		.flags = 0,
 	};
 
@@ -152,3 +176,40 @@ xen_clock_init(void *arg)
 	    nanouptime_ns() % 1000000000, (long)ts.tv_sec, xen_timer_port);
 }
 SYSINIT(xen_clock, SI_SUB_CLOCKS, SI_ORDER_FIRST, xen_clock_init, NULL);
+
+/*
+ * Before the suspend hypercall (events masked): stop the one-shot timer
+ * and note the clock.
+ */
+void
+xen_clock_suspend(void)
+{
+	xen_et_stop();
+	xen_clock_suspended = nanouptime_ns();
+}
+
+/*
+ * After it (events masked, shared_info mapped again).  In a new domain:
+ * continue the clock from where it stopped, read the new wall clock, stop
+ * the default periodic timer and bind VIRQ_TIMER again (event channels
+ * were all lost).  In both cases arm the timer for the next callout.
+ */
+void
+xen_clock_resume(bool newdom)
+{
+	int error;
+
+	if (newdom) {
+		xen_clock_offset = 0;
+		xen_clock_offset = (int64_t)(xen_clock_suspended -
+		    xen_clock_ns());
+		xen_read_wallclock();
+		(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+		error = evtchn_bind_virq(VIRQ_TIMER, xen_timer_intr, NULL,
+		    "timer", &xen_timer_port);
+		if (error != 0)
+			panic("clock: cannot bind VIRQ_TIMER after resume: %d",
+			    error);
+	}
+	callout_rearm_timer();
+}

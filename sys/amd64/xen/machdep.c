@@ -53,6 +53,7 @@
 #include <machine/trap.h>
 #include <machine/xen.h>
 #include <xen/elfnote.h>
+#include <xen/xen_suspend.h>
 
 #ifndef PVBSD_VERSION
 #error "PVBSD_VERSION must be defined by the build"
@@ -75,6 +76,9 @@ size_t preload_size;
 
 /* The frame shared_info is mapped over; its own frame is orphaned. */
 static char shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/* The start_info page a suspend hands to the toolstack (xen_md_suspend). */
+static char suspend_si_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 
 void
@@ -145,6 +149,83 @@ xen_map_shared_info(void)
 			(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 	}
 	HYPERVISOR_shared_info = (shared_info_t *)shared_info_page;
+}
+
+/* The pseudo-physical frame of a page of the kernel image. */
+static u_long
+xen_image_pfn(const void *va)
+{
+	return (((vm_offset_t)va - KERNBASE) >> PAGE_SHIFT);
+}
+
+/*
+ * The machine-dependent part of xen_suspend(9), events masked.
+ *
+ * Before: the toolstack saves only our own RAM and refuses page tables
+ * that map anything else, so shared_info's page goes back to its own
+ * frame (gnttab_suspend has unmapped the grant table).  start_info goes
+ * to the toolstack in a page of ours whose MFN is the hypercall's third
+ * argument; in it the xenstore and console ring frames are written as
+ * pseudo-physical frames, which the restore turns into the new machine
+ * frames.  The copy is made in suspend_si_page because the page Xen
+ * built at boot was reused long ago.
+ *
+ * After: shared_info is mapped again -- from the new machine address
+ * the restore wrote into the page, in a new domain -- and in a new
+ * domain the fields the restore rewrote (ring frames and event
+ * channels, shared_info, flags) are taken into xen_start_info, and pmap
+ * recomputes what it keeps in machine terms (pmap_resume: the L4, the
+ * p2m published for the next save); the console is told (cnresume) so
+ * that it takes its new event channel before anything prints.  Until shared_info is mapped again
+ * nothing here may read the clock or touch event bits.
+ *
+ * Returns 0 (with *newdomp saying whether this is a new domain) or the
+ * error of a refused hypercall.
+ */
+int
+xen_md_suspend(bool *newdomp)
+{
+	start_info_t *si = (start_info_t *)suspend_si_page;
+	u_long store_pfn, cons_pfn, own;
+	long rv;
+	int error;
+
+	*newdomp = false;
+	store_pfn = mfn_to_pfn(xen_start_info.store_mfn);
+	cons_pfn = mfn_to_pfn(xen_start_info.console.domU.mfn);
+	if (store_pfn == ~0UL || cons_pfn == ~0UL)
+		return (EINVAL);
+	memcpy(si, &xen_start_info, sizeof(*si));
+	si->store_mfn = store_pfn;
+	si->console.domU.mfn = cons_pfn;
+	cnflush();
+
+	own = pfn_to_mfn(xen_image_pfn(shared_info_page));
+	rv = HYPERVISOR_update_va_mapping((u_long)shared_info_page,
+	    ((uint64_t)own << PAGE_SHIFT) | PG_V | PG_RW | PG_A | PG_M | PG_NX,
+	    UVMF_INVLPG);
+	if (rv != 0)
+		return (xen_errno(rv));
+	rv = HYPERVISOR_suspend(pfn_to_mfn(xen_image_pfn(si)));
+	error = rv < 0 ? xen_errno(rv) : 0;
+	if (rv == 0) {
+		*newdomp = true;
+		xen_start_info.shared_info = si->shared_info;
+		xen_start_info.store_mfn = si->store_mfn;
+		xen_start_info.store_evtchn = si->store_evtchn;
+		xen_start_info.console.domU.mfn = si->console.domU.mfn;
+		xen_start_info.console.domU.evtchn = si->console.domU.evtchn;
+		xen_start_info.flags = si->flags;
+	}
+	rv = HYPERVISOR_update_va_mapping((u_long)shared_info_page,
+	    xen_start_info.shared_info | PG_V | PG_RW | PG_A | PG_M | PG_NX,
+	    UVMF_INVLPG);
+	if (rv != 0)
+		xen_shutdown(SHUTDOWN_crash);	/* no time, no events: dead */
+	cnresume();
+	if (*newdomp)
+		pmap_resume();
+	return (error);
 }
 
 static void
@@ -358,3 +439,20 @@ xen_sysctl_hypercalls(struct sysctl_oid *oidp, struct sysctl_req *req)
 }
 SYSCTL_PROC(_machdep, hypercalls, xen_sysctl_hypercalls, NULL, 0,
     "hypercalls made, by kind");
+
+/* sysctl: hw.xen.suspend (xen_suspend(9), sys/xen/xen_suspend.c). */
+SYSCTL_NODE(_hw_xen, suspend, "suspend and resume");
+SYSCTL_ULONG(_hw_xen_suspend, suspends, &xen_suspend_stats.xss_suspends,
+    "suspend hypercalls made");
+SYSCTL_ULONG(_hw_xen_suspend, cancelled, &xen_suspend_stats.xss_cancelled,
+    "suspends cancelled (same domain)");
+SYSCTL_ULONG(_hw_xen_suspend, resumed, &xen_suspend_stats.xss_resumed,
+    "resumes in a new domain");
+SYSCTL_ULONG(_hw_xen_suspend, refused, &xen_suspend_stats.xss_refused,
+    "suspends refused by a device or xenstore");
+SYSCTL_ULONG(_hw_xen_suspend, last_suspend_us,
+    &xen_suspend_stats.xss_last_suspend_us,
+    "guest's part of the last suspend, us");
+SYSCTL_ULONG(_hw_xen_suspend, last_resume_us,
+    &xen_suspend_stats.xss_last_resume_us,
+    "guest's part of the last resume, us");

@@ -81,6 +81,7 @@ static u_long pmap_p2m_pfn0;	/* the p2m's first pfn (contiguous) */
 #define	PMAP_GROW_MAX	8	/* pfn space: at most this times nr_pages */
 
 static bool pmap_dmap_ready;
+static u_long pmap_l4_pfn;			/* the L4's pseudo-physical frame */
 static struct mmu_batch pmap_batch;
 static char pmap_scratch[PAGE_SIZE] __aligned(PAGE_SIZE);
 
@@ -298,6 +299,7 @@ pmap_bootstrap(u_long first_free)
 	pmap_p2m_pfn0 = (si->mfn_list - KERNBASE) >> PAGE_SHIFT;
 	pt0 = (si->pt_base - KERNBASE) >> PAGE_SHIFT;
 	npt = si->nr_pt_frames;
+	pmap_l4_pfn = pt0;
 	kernel_pmap->pm_l4_ma = (uint64_t)pfn_to_mfn(pt0) << PAGE_SHIFT;
 	mmu_batch_init(&pmap_batch);
 	boot_end = pmap_boot_end();
@@ -773,14 +775,38 @@ pmap_p2m_mismatches(const u_long *p2m, u_long npages)
 /*
  * Tell the toolstack where our p2m is (for save/restore and dump-core): a
  * three-level tree of frame lists, 512 MFNs per page at each level, rooted
- * in shared_info.arch.pfn_to_mfn_frame_list_list.
+ * in shared_info.arch.pfn_to_mfn_frame_list_list.  The list pages are
+ * allocated once; pmap_p2m_fill() writes the MFNs into them, at boot and
+ * again after every resume in a new domain, where every MFN (the lists'
+ * own included) has changed and the restore cleared the root.
  */
+static u_long *pmap_p2m_fll;			/* the top page */
+static u_long *pmap_p2m_fl[NPTEPG];		/* the middle pages */
+static u_long pmap_p2m_nframes;
+
+static void
+pmap_p2m_fill(void)
+{
+	u_long i, p2m_pfn0;
+
+	p2m_pfn0 = pmap_p2m_pfn0;
+	for (i = 0; i < pmap_p2m_nframes; i++) {
+		if (i % NPTEPG == 0)
+			pmap_p2m_fll[i / NPTEPG] = pfn_to_mfn(atop(DMAP_TO_PHYS(
+			    (vm_offset_t)pmap_p2m_fl[i / NPTEPG])));
+		pmap_p2m_fl[i / NPTEPG][i % NPTEPG] = pfn_to_mfn(p2m_pfn0 + i);
+	}
+	HYPERVISOR_shared_info->arch.max_pfn = xen_npages;
+	wmb();
+	HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list =
+	    pfn_to_mfn(atop(DMAP_TO_PHYS((vm_offset_t)pmap_p2m_fll)));
+}
+
 void
 pmap_publish_p2m(void)
 {
-	u_long np2m, nfl, i, p2m_pfn0;
-	u_long *fll, *fl;
-	vm_page_t mfll, mfl;
+	u_long np2m, nfl, i;
+	vm_page_t m;
 
 	np2m = howmany(xen_npages * sizeof(u_long), PAGE_SIZE);
 	nfl = howmany(np2m, NPTEPG);
@@ -788,29 +814,37 @@ pmap_publish_p2m(void)
 		printf("pmap: p2m too large to publish\n");
 		return;
 	}
-	if ((mfll = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
-		printf("pmap: no memory to publish the p2m\n");
-		return;
-	}
-	fll = (u_long *)PHYS_TO_DMAP(mfll->phys_addr);
-	p2m_pfn0 = pmap_p2m_pfn0;
-	for (i = 0; i < np2m; i++) {
-		if (i % NPTEPG == 0) {
-			if ((mfl = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
-				printf("pmap: no memory to publish the p2m\n");
-				return;
-			}
-			fl = (u_long *)PHYS_TO_DMAP(mfl->phys_addr);
-			fll[i / NPTEPG] = pfn_to_mfn(atop(mfl->phys_addr));
+	for (i = 0; i <= nfl; i++) {
+		if ((m = vm_page_alloc(VM_ALLOC_ZERO)) == NULL) {
+			printf("pmap: no memory to publish the p2m\n");
+			return;
 		}
-		fl[i % NPTEPG] = pfn_to_mfn(p2m_pfn0 + i);
+		if (i == 0)
+			pmap_p2m_fll = (u_long *)PHYS_TO_DMAP(m->phys_addr);
+		else
+			pmap_p2m_fl[i - 1] = (u_long *)PHYS_TO_DMAP(
+			    m->phys_addr);
 	}
-	HYPERVISOR_shared_info->arch.max_pfn = xen_npages;
-	wmb();
-	HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list =
-	    pfn_to_mfn(atop(mfll->phys_addr));
+	pmap_p2m_nframes = np2m;
+	pmap_p2m_fill();
 	printf("pmap: p2m published for the toolstack (%lu frames, %lu "
 	    "lists)\n", np2m, nfl);
+}
+
+/*
+ * After a resume in a new domain (xen_suspend(9)): Xen's restore gave
+ * every page a new machine frame, rewrote our page tables and the p2m
+ * (in place) to match, and left the m2p right.  What pmap itself keeps
+ * in machine terms is the L4's machine address and the published frame
+ * lists; both are computed again from the p2m.
+ */
+void
+pmap_resume(void)
+{
+	kernel_pmap->pm_l4_ma = (uint64_t)pfn_to_mfn(pmap_l4_pfn) <<
+	    PAGE_SHIFT;
+	if (pmap_p2m_fll != NULL)
+		pmap_p2m_fill();
 }
 
 #include <sys/sysctl.h>

@@ -70,6 +70,7 @@
 #include <xen/xenstore/xs_wire.h>
 #include <xen/xenstore/xenstorevar.h>
 #include <xen/xenbus/xenbusvar.h>
+#include <xen/xen_suspend.h>
 
 #include "device_if.h"
 #include "bus_if.h"
@@ -614,6 +615,97 @@ xenbusb_attach(device_t dev)
 }
 
 /*
+ * Suspend and resume (xen_suspend(9); topology lock held).  The bus has
+ * nothing to quiesce: its children suspend (bus_generic_suspend).  In a
+ * new domain the toolstack has rewritten every device node for our new
+ * domain id: each backend lives at a new path (its directory is named
+ * after the frontend's domain), and our own home moved.  So before the
+ * children resume, the devices watch follows the new home and each
+ * attached child's backend path, backend id and state watch are read
+ * and set again; the drivers then find their new backends through
+ * xenbus_get_otherend_path().  Nodes that went or came while we were
+ * away are dealt with by the devices watch, which fires once when
+ * registered.
+ */
+static void
+xenbusb_resume_node(struct xenbusb_softc *sc, struct xenbus_ivars *xi)
+{
+	char *backend;
+	u_long domid;
+	size_t len;
+	int error;
+
+	if (xi->xi_watching) {
+		xs_watch_unregister(&xi->xi_watch);
+		xi->xi_watching = false;
+	}
+	error = xs_read(0, xi->xi_node, "backend", &backend, &len);
+	if (error != 0 || len == 0 || len >= sizeof(xi->xi_otherend) ||
+	    strncmp(backend, "/local/domain/", 14) != 0) {
+		device_printf(sc->xbs_dev, "%s: bad backend path after "
+		    "resume (error %d)\n", xi->xi_node,
+		    error != 0 ? error : EINVAL);
+		if (error == 0)
+			free(backend, M_XENSTORE);
+		return;
+	}
+	if ((error = xs_read_ulong(0, xi->xi_node, "backend-id",
+	    DOMID_FIRST_RESERVED - 1, &domid)) != 0) {
+		device_printf(sc->xbs_dev, "%s: bad backend-id after resume "
+		    "(error %d)\n", xi->xi_node, error);
+		free(backend, M_XENSTORE);
+		return;
+	}
+	strlcpy(xi->xi_otherend, backend, sizeof(xi->xi_otherend));
+	free(backend, M_XENSTORE);
+	xi->xi_otherend_id = (u_int)domid;
+	snprintf(xi->xi_statepath, sizeof(xi->xi_statepath), "%s/state",
+	    xi->xi_otherend);
+	if (xs_watch_register(&xi->xi_watch, xi->xi_statepath,
+	    xenbusb_otherend_watch, xi) == 0)
+		xi->xi_watching = true;
+}
+
+static int
+xenbusb_resume(device_t dev)
+{
+	struct xenbusb_softc *sc = device_get_softc(dev);
+	struct xenbus_ivars *xi;
+	char node[80];
+	int error;
+
+	bus_topo_assert();
+	if (!xen_suspend_cancelled) {
+		if (sc->xbs_watch.xw_node != NULL)
+			xs_watch_unregister(&sc->xbs_watch);
+		snprintf(sc->xbs_home, sizeof(sc->xbs_home),
+		    "/local/domain/%u", xs_domid());
+		/*
+		 * Attached children leave the list only in the task, under
+		 * the topology lock we hold; the watch thread may append.
+		 */
+		mtx_lock(&sc->xbs_lock);
+		for (xi = TAILQ_FIRST(&sc->xbs_children); xi != NULL;
+		    xi = TAILQ_NEXT(xi, xi_link)) {
+			if (xi->xi_dev == NULL)
+				continue;
+			mtx_unlock(&sc->xbs_lock);
+			xenbusb_resume_node(sc, xi);
+			mtx_lock(&sc->xbs_lock);
+		}
+		mtx_unlock(&sc->xbs_lock);
+		snprintf(node, sizeof(node), "%s/device", sc->xbs_home);
+		if ((error = xs_watch_register(&sc->xbs_watch, node,
+		    xenbusb_devices_watch, sc)) != 0) {
+			device_printf(dev, "cannot watch %s after resume "
+			    "(%d): no hot-plug\n", node, error);
+			sc->xbs_watch.xw_node = NULL;
+		}
+	}
+	return (bus_generic_resume(dev));
+}
+
+/*
  * Detach (topology lock held).  The task may be waiting for the lock we
  * hold, so it cannot be drained here: if it is running, refuse (EBUSY)
  * and let it finish.
@@ -719,6 +811,8 @@ static kobj_method_t xenbusb_methods[] = {
 	DEVMETHOD(device_probe,		xenbusb_probe),
 	DEVMETHOD(device_attach,	xenbusb_attach),
 	DEVMETHOD(device_detach,	xenbusb_detach),
+	DEVMETHOD(device_suspend,	bus_generic_suspend),
+	DEVMETHOD(device_resume,	xenbusb_resume),
 	DEVMETHOD(bus_print_child,	bus_generic_print_child),
 	DEVMETHOD(bus_probe_nomatch,	xenbusb_probe_nomatch),
 	DEVMETHOD(bus_child_location,	xenbusb_child_location),

@@ -32,6 +32,18 @@
  * xenstore.  Unregistering a watch sends XS_UNWATCH, drops its queued
  * events, and waits until its callback is not running.
  *
+ * Suspend and resume (xen_suspend(9)).  xs_suspend() closes the door --
+ * requests from any other thread wait in xs_talk until xs_resume() --
+ * and waits (bounded) until no request is in flight, so none straddles
+ * the suspend.  The ring page is our own memory and keeps its contents
+ * across a save; a new domain reaches xenstored through a new event
+ * channel (start_info.store_evtchn, rewritten by the restore) and a
+ * fresh connection (the ring's indices start again), has a new domain
+ * id, and has no watches: xs_resume() takes the ring's indices as they
+ * are now, binds the new port, reads
+ * the domid again and registers every watch again (each fires once, as
+ * after any registration) before it opens the door.
+ *
  * Lock: xs_lock (a sleep mutex) [x] covers the ring, the pending list,
  * the watch list and the event queue.
  */
@@ -83,6 +95,7 @@ static struct {
 	LIST_HEAD(, xs_watch) watches;
 	struct xs_watch	*running;		/* callback in progress */
 	struct thread	*watcher;
+	struct thread	*suspender;		/* [x] door closed but to it */
 	int		 reader_chan, watcher_chan, room_chan;
 } xs;
 
@@ -240,6 +253,9 @@ xs_talk(void *buf, struct xs_msg **replyp)
 	memset(&req, 0, sizeof(req));
 	*replyp = NULL;
 	mtx_lock(&xs.lock);
+	/* Suspending: wait for the resume (the suspend itself is bounded). */
+	while (xs.suspender != NULL && xs.suspender != curthread)
+		(void)msleep(&xs.suspender, &xs.lock, 0, "xssusp", hz);
 	if (xs.broken != 0) {
 		mtx_unlock(&xs.lock);
 		return (EIO);
@@ -583,6 +599,95 @@ xs_watch_unregister(struct xs_watch *w)
 	w->xw_node = NULL;
 }
 
+/*
+ * Before a suspend (thread context): hold back new requests from other
+ * threads and wait up to XS_TIMEOUT for those in flight.  EBUSY if they
+ * did not finish; the caller then gives up the suspend and calls
+ * xs_resume(false).
+ */
+int
+xs_suspend(void)
+{
+	uint64_t deadline;
+
+	if (!xs.ready)
+		return (0);
+	mtx_lock(&xs.lock);
+	xs.suspender = curthread;
+	deadline = nanouptime_ns() + (uint64_t)XS_TIMEOUT * (1000000000 / hz);
+	while (!TAILQ_EMPTY(&xs.pending)) {
+		if (nanouptime_ns() >= deadline) {
+			mtx_unlock(&xs.lock);
+			printf("xenstore: requests still in flight, cannot "
+			    "suspend\n");
+			return (EBUSY);
+		}
+		(void)msleep(&xs.suspender, &xs.lock, 0, "xsdrain", hz / 20);
+	}
+	mtx_unlock(&xs.lock);
+	return (0);
+}
+
+/*
+ * After the suspend (thread context, events on).  In a new domain: the
+ * new event channel, our new domain id, every watch registered again.
+ * Then let the held-back requests go.
+ */
+int
+xs_resume(bool newdom)
+{
+	struct xs_watch *w;
+	u_long domid;
+	int error, failed;
+
+	if (!xs.ready)
+		return (0);
+	failed = 0;
+	if (newdom) {
+		mtx_lock(&xs.lock);
+		/*
+		 * The restore hands xenstored a fresh connection: the ring
+		 * indices start again (our copies are stale) and whatever
+		 * was half read is gone.  Nothing was in flight.
+		 */
+		xs_ring_init(&xs.ring, xs.ring.xr_intf);
+		xs_asm_init(&xs.asm_);
+		xs.broken = 0;
+		xs.port = xen_start_info.store_evtchn;
+		error = evtchn_bind_handler(xs.port, xs_intr, NULL,
+		    "xenstore");
+		mtx_unlock(&xs.lock);
+		if (error != 0) {
+			printf("xenstore: cannot bind event channel %u after "
+			    "resume: %d\n", xs.port, error);
+			failed = error;
+		}
+		wakeup(&xs.reader_chan);
+		if (failed == 0 && (error = xs_read_ulong(0, "domid", NULL,
+		    0x7fef, &domid)) == 0)
+			xs.domid = (u_int)domid;
+		/*
+		 * Other threads wait at the door, so nobody registers or
+		 * unregisters a watch while this walks the list.
+		 */
+		LIST_FOREACH(w, &xs.watches, xw_link) {
+			if (failed != 0)
+				break;
+			if ((error = xs_watch_msg(XS_WATCH, w)) != 0) {
+				printf("xenstore: cannot watch \"%s\" again "
+				    "after resume: %d\n", w->xw_node, error);
+				failed = error;
+			}
+		}
+		xs_stats.xs_resumes++;
+	}
+	mtx_lock(&xs.lock);
+	xs.suspender = NULL;
+	wakeup(&xs.suspender);
+	mtx_unlock(&xs.lock);
+	return (failed);
+}
+
 bool
 xs_ready(void)
 {
@@ -651,5 +756,7 @@ SYSCTL_ULONG(_hw_xen_xenstore, events, &xs_stats.xs_events,
     "watch events received");
 SYSCTL_ULONG(_hw_xen_xenstore, orphans, &xs_stats.xs_orphans,
     "replies and events nobody waited for");
+SYSCTL_ULONG(_hw_xen_xenstore, resumes, &xs_stats.xs_resumes,
+    "connections restarted after a resume in a new domain");
 SYSCTL_ULONG(_hw_xen_xenstore, watches, &xs_stats.xs_watches,
     "watches registered now");

@@ -36,6 +36,7 @@ struct xs_stats {
 	u_long	xs_events;		/* watch events received */
 	u_long	xs_orphans;		/* replies/events nobody wanted */
 	u_long	xs_watches;		/* registered now */
+	u_long	xs_resumes;		/* restarted after a restore */
 };
 extern struct xs_stats xs_stats;
 
@@ -56,6 +57,8 @@ int	xs_watch_register(struct xs_watch *, const char *, xs_watch_cb_t *,
 	    void *);
 void	xs_watch_unregister(struct xs_watch *);
 bool	xs_ready(void);
+int	xs_suspend(void);
+int	xs_resume(bool);
 u_int	xs_domid(void);
 
 #endif /* !_XEN_XENSTORE_XENSTOREVAR_H_ */

@@ -321,8 +321,14 @@ xs_ready(void)
 	return (true);
 }
 
+/* The domain id; a test of a resume in a new domain changes it. */
+u_int fake_xs_domid = 5;
+
 u_int
 xs_domid(void)
 {
-	return (5);
+	return (fake_xs_domid);
 }
+
+/* xen_suspend(9)'s flag, read by the bus's DEVICE_RESUME. */
+bool xen_suspend_cancelled;

@@ -13,7 +13,10 @@
  * only when it is a valid XenbusState.  Hot-plug work is deferred: watch
  * callbacks attach and detach nothing themselves and never take the
  * topology lock (sx_host.c aborts if they wait for it), and a watch event
- * handled while a driver's attach is in progress is seen.
+ * handled while a driver's attach is in progress is seen.  Suspend and
+ * resume (xen_suspend(9)): after a resume in a new domain the bus takes
+ * each child's new backend path and id before the driver resumes, and
+ * follows the new backend's state; after a cancelled one nothing moves.
  */
 
 #include <atf-c.h>
@@ -86,7 +89,31 @@ tbd_otherend_changed(device_t dev, XenbusState state)
 	tbd_last = state;
 }
 
+/* What the driver saw when it resumed. */
+static int tbd_suspends, tbd_resumes;
+static char tbd_resume_path[128];
+static u_int tbd_resume_id;
+
+static int
+tbd_suspend(device_t dev)
+{
+	tbd_suspends++;
+	return (0);
+}
+
+static int
+tbd_resume(device_t dev)
+{
+	tbd_resumes++;
+	snprintf(tbd_resume_path, sizeof(tbd_resume_path), "%s",
+	    xenbus_get_otherend_path(dev));
+	tbd_resume_id = xenbus_get_otherend_id(dev);
+	return (0);
+}
+
 static kobj_method_t tbd_methods[] = {
+	DEVMETHOD(device_suspend,	tbd_suspend),
+	DEVMETHOD(device_resume,	tbd_resume),
 	DEVMETHOD(device_probe,		tbd_probe),
 	DEVMETHOD(device_attach,	tbd_attach),
 	DEVMETHOD(device_detach,	tbd_detach),
@@ -478,8 +505,80 @@ ATF_TC_BODY(driver_loaded_later, tc)
 	ATF_CHECK_EQ(XenbusStateInitWait, slow_state);
 }
 
+extern bool xen_suspend_cancelled;
+
+/* Suspend and resume the bus as xen_suspend(9) does (from the root). */
+static void
+suspend_resume(bool cancelled)
+{
+	bus_topo_lock();
+	ATF_REQUIRE_EQ(0, device_suspend(bus));
+	xen_suspend_cancelled = cancelled;
+	ATF_REQUIRE_EQ(0, device_resume(bus));
+	bus_topo_unlock();
+}
+
+ATF_TC_WITHOUT_HEAD(resume_new_domain);
+ATF_TC_BODY(resume_new_domain, tc)
+{
+	device_t d;
+	int nw;
+
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	start();
+	d = child_at("device/vbd/51712");
+	ATF_REQUIRE(d != NULL && device_is_attached(d));
+	nw = fake_xs_nwatches();
+	tbd_suspends = tbd_resumes = 0;
+	/* What the toolstack's restore does: a new backend directory. */
+	fake_xs_set("device/vbd/51712/backend", BE "/vbd/9/51712");
+	fake_xs_set("device/vbd/51712/backend-id", "3");
+	suspend_resume(false);
+	ATF_CHECK_EQ(1, tbd_suspends);
+	ATF_CHECK_EQ(1, tbd_resumes);
+	/* The driver resumed after the bus had read the new values. */
+	ATF_CHECK_STREQ(BE "/vbd/9/51712", tbd_resume_path);
+	ATF_CHECK_EQ(3, tbd_resume_id);
+	ATF_CHECK_STREQ(BE "/vbd/9/51712", xenbus_get_otherend_path(d));
+	ATF_CHECK_EQ(3, xenbus_get_otherend_id(d));
+	settle();
+	ATF_CHECK_EQ(nw, fake_xs_nwatches());
+	ATF_CHECK_EQ(1, nchildren());
+	/* The new backend's state reaches the driver, the old one's not. */
+	tbd_changes = 0;
+	fake_xs_set(BE "/vbd/5/51712/state", "6");
+	settle();
+	ATF_CHECK_EQ(0, tbd_changes);
+	fake_xs_set(BE "/vbd/9/51712/state", "4");
+	settle();
+	ATF_CHECK_EQ(1, tbd_changes);
+	ATF_CHECK_EQ(XenbusStateConnected, tbd_last);
+}
+
+ATF_TC_WITHOUT_HEAD(resume_cancelled);
+ATF_TC_BODY(resume_cancelled, tc)
+{
+	device_t d;
+
+	setup();
+	add_vbd("51712", BE "/vbd/5/51712", "0");
+	start();
+	d = child_at("device/vbd/51712");
+	ATF_REQUIRE(d != NULL);
+	tbd_suspends = tbd_resumes = 0;
+	/* Not read after a cancelled suspend: the domain is the same. */
+	fake_xs_set("device/vbd/51712/backend", BE "/vbd/9/51712");
+	suspend_resume(true);
+	ATF_CHECK_EQ(1, tbd_suspends);
+	ATF_CHECK_EQ(1, tbd_resumes);
+	ATF_CHECK_STREQ(BE "/vbd/5/51712", xenbus_get_otherend_path(d));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, resume_new_domain);
+	ATF_TP_ADD_TC(tp, resume_cancelled);
 	ATF_TP_ADD_TC(tp, deferred_attach);
 	ATF_TP_ADD_TC(tp, watch_during_attach);
 	ATF_TP_ADD_TC(tp, driver_loaded_later);

@@ -42,6 +42,7 @@
 #include <xen/io/console.h>
 #include <xen/xencons_ring.h>
 #include <xen/xen_evtchn.h>
+#include <xen/xen_suspend.h>
 
 #include "device_if.h"
 #include "bus_if.h"
@@ -143,6 +144,18 @@ xencons_cninit(struct consdev *cp)
 	    xen_mfn_to_bootva(xen_start_info.console.domU.mfn));
 }
 
+/*
+ * After a resume in a new domain (xen_suspend(9)): the ring is the same
+ * page of ours, but xenconsoled is reached through a new event channel,
+ * which the restore wrote into start_info.  Until the device resumes
+ * (and binds the new port) input is polled.
+ */
+static void
+xencons_cnresume(void)
+{
+	xencons_port = xen_start_info.console.domU.evtchn;
+}
+
 static struct consdev xencons_dev = {
 	.cn_name = "xencons",
 	.cn_probe = xencons_cnprobe,
@@ -151,6 +164,7 @@ static struct consdev xencons_dev = {
 	.cn_getc = xencons_getc,
 	.cn_flush = xencons_flush,
 	.cn_idle = xencons_idle,
+	.cn_resume = xencons_cnresume,
 };
 CONSOLE_DRIVER(xencons_dev);
 
@@ -205,11 +219,34 @@ xencons_detach(device_t dev)
 	return (0);
 }
 
+/*
+ * DEVICE_RESUME.  After a cancelled suspend the port and its handler are
+ * still there.  In a new domain every event channel binding was dropped;
+ * bind the handler to the new port (xencons_cnresume has taken it).
+ */
+static int
+xencons_resume(device_t dev)
+{
+	int error;
+
+	if (xen_suspend_cancelled)
+		return (0);
+	error = evtchn_bind_handler(xencons_port, xencons_intr, NULL,
+	    "xencons");
+	if (error != 0) {
+		xencons_dev.cn_flags &= ~CN_INTR;
+		device_printf(dev, "cannot bind event channel %u after "
+		    "resume: %d; input is polled\n", xencons_port, error);
+	}
+	return (0);
+}
+
 static kobj_method_t xencons_methods[] = {
 	DEVMETHOD(device_identify,	xencons_identify),
 	DEVMETHOD(device_probe,		xencons_probe),
 	DEVMETHOD(device_attach,	xencons_attach),
 	DEVMETHOD(device_detach,	xencons_detach),
+	DEVMETHOD(device_resume,	xencons_resume),
 	DEVMETHOD_END
 };
 
