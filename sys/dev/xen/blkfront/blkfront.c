@@ -48,6 +48,20 @@
  * backend close it first waits a few seconds for the last user to let
  * go -- and otherwise closes the connection the same way.
  *
+ * Suspend and resume (xen_suspend(9)).  DEVICE_SUSPEND stops starting
+ * requests -- bios keep arriving and wait in their queue -- and waits
+ * (bounded) until every request on the rings has been answered; if the
+ * backend does not answer in time the suspend is refused (EBUSY).  So
+ * nothing is in flight across a suspend, and the waiting bios are what
+ * goes on afterwards.  DEVICE_RESUME after a cancelled suspend just
+ * starts them.  In a new domain the old grants, ports and backend are
+ * gone; the device connects again through the same steps as attach, to
+ * the backend the bus now names, and keeps what it chose before: the
+ * same rings (reinitialised, the same pages granted again), the same
+ * pool pages granted again, new event channels.  A new backend that
+ * offers less than that, or a disk of another size, fails the device
+ * (its requests get EIO).  The disk(9) stays throughout.
+ *
  * Locks: sc_lock (sleep) orders attach, detach and otherend_changed; each queue's q_lock (spin) covers its ring and pool and is
  * shared with its event handler.
  */
@@ -73,6 +87,7 @@
 #include <xen/xen.h>
 #include <xen/gnttab.h>
 #include <xen/xen_evtchn.h>
+#include <xen/xen_suspend.h>
 #include <xen/io/xenbus.h>
 #include <xen/xenstore/xs_wire.h>
 #include <xen/xenstore/xenstorevar.h>
@@ -483,6 +498,8 @@ xbd_startio(struct xbd_queue *q)
 			/* Failing or closed: the teardown fails them. */
 			break;
 		}
+		if (sc->sc_suspended)
+			break;		/* xbd_resume starts them */
 		if (xbd_start_bio(q, bp) == EAGAIN) {
 			q->q_stalls++;
 			if (xbd_ring_inflight(&q->q_ring) == 0 &&
@@ -1160,6 +1177,210 @@ xbd_otherend_changed(device_t dev, XenbusState newstate)
 	}
 }
 
+/* Start what waits on every queue.  sc_lock held. */
+static void
+xbd_restart(struct xbd_softc *sc)
+{
+	struct xbd_queue *q;
+	u_int i;
+
+	for (i = 0; i < sc->sc_nq; i++) {
+		q = &sc->sc_q[i];
+		mtx_lock_spin(&q->q_lock);
+		if (q->q_shadow != NULL)
+			xbd_startio(q);
+		xbd_queue_unlock(q);
+	}
+}
+
+/* Requests on the rings, all queues. */
+static u_int
+xbd_inflight(struct xbd_softc *sc)
+{
+	struct xbd_queue *q;
+	u_int i, n = 0;
+
+	for (i = 0; i < sc->sc_nq; i++) {
+		q = &sc->sc_q[i];
+		mtx_lock_spin(&q->q_lock);
+		if (q->q_shadow != NULL)
+			n += xbd_ring_inflight(&q->q_ring);
+		mtx_unlock_spin(&q->q_lock);
+	}
+	return (n);
+}
+
+static int
+xbd_suspend(device_t dev)
+{
+	struct xbd_softc *sc = device_get_softc(dev);
+	uint64_t deadline;
+	u_int n;
+
+	mtx_lock(&sc->sc_lock);
+	if (sc->sc_state != XBD_CONNECTED) {
+		mtx_unlock(&sc->sc_lock);
+		return (0);
+	}
+	sc->sc_suspended = true;
+	deadline = nanouptime_ns() + (uint64_t)XBD_WAIT_SECS * 1000000000ULL / 2;
+	while ((n = xbd_inflight(sc)) != 0) {
+		if (nanouptime_ns() >= deadline) {
+			device_printf(dev, "%u requests still in flight: "
+			    "cannot suspend\n", n);
+			sc->sc_suspended = false;
+			xbd_restart(sc);
+			mtx_unlock(&sc->sc_lock);
+			return (EBUSY);
+		}
+		(void)tsleep(sc, 0, "xbdsusp", hz / 50 + 1);
+	}
+	mtx_unlock(&sc->sc_lock);
+	return (0);
+}
+
+/*
+ * Connect again after a restore, keeping what was chosen at attach.
+ * sc_lock held; nothing in flight (xbd_suspend).
+ */
+static int
+xbd_reconnect(struct xbd_softc *sc)
+{
+	struct xbd_offer offer;
+	struct xbd_limits lim;
+	struct xbd_params p;
+	struct xbd_diskinfo di;
+	struct xbd_queue *q;
+	struct xbd_page *pg;
+	char err[XBD_ERRLEN];
+	XenbusState st;
+	u_int i, j;
+	int error;
+
+	sc->sc_otherend = xenbus_get_otherend_path(sc->sc_dev);
+	sc->sc_otherend_id = (domid_t)xenbus_get_otherend_id(sc->sc_dev);
+	/* The old ports died with the old domain: forget, do not close. */
+	for (i = 0; i < sc->sc_nq; i++)
+		sc->sc_q[i].q_bound = false;
+	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialising)) !=
+	    0)
+		return (error);
+	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateInitWait),
+	    XBD_WAIT_SECS, &st)) != 0) {
+		device_printf(sc->sc_dev, "backend %s stayed %s, not InitWait: "
+		    "%d\n", sc->sc_otherend, xenbus_strstate(st), error);
+		return (error);
+	}
+	if ((error = xbd_read_offer(sc->sc_otherend, &offer, err,
+	    sizeof(err))) != 0) {
+		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
+		return (error);
+	}
+	lim.bl_ring_order = sc->sc_params.xp_ring_order;
+	lim.bl_queues = sc->sc_params.xp_nqueues;
+	lim.bl_indirect = sc->sc_params.xp_indirect;
+	lim.bl_persistent = sc->sc_params.xp_persistent;
+	memset(&p, 0, sizeof(p));
+	xbd_choose(&offer, &lim, &p);
+	if (p.xp_ring_order != sc->sc_params.xp_ring_order ||
+	    p.xp_nqueues != sc->sc_params.xp_nqueues ||
+	    p.xp_indirect != sc->sc_params.xp_indirect ||
+	    p.xp_maxsegs != sc->sc_params.xp_maxsegs) {
+		device_printf(sc->sc_dev, "the new backend offers less than "
+		    "the old one (%u queues, ring order %u, %u segments)\n",
+		    p.xp_nqueues, p.xp_ring_order, p.xp_maxsegs);
+		return (ENXIO);
+	}
+	sc->sc_offer = offer;
+	for (i = 0; i < sc->sc_nq; i++) {
+		q = &sc->sc_q[i];
+		mtx_lock_spin(&q->q_lock);
+		xbd_ring_init(&q->q_ring, q->q_sring,
+		    (size_t)q->q_npages * PAGE_SIZE, q->q_shadow, q->q_freeids);
+		mtx_unlock_spin(&q->q_lock);
+		for (j = 0; j < q->q_ngranted; j++)
+			if ((error = gnttab_grant_access_ref(q->q_ring_refs[j],
+			    sc->sc_otherend_id, xbd_mfn((char *)q->q_sring +
+			    j * PAGE_SIZE), false)) != 0)
+				return (error);
+		/* Idle: every pool page is on the free list. */
+		SLIST_FOREACH(pg, &q->q_pool, pg_link)
+			if ((error = gnttab_grant_access_ref(pg->pg_ref,
+			    sc->sc_otherend_id, xbd_mfn(pg->pg_va), false)) != 0)
+				return (error);
+		if ((error = evtchn_alloc_unbound(sc->sc_otherend_id, xbd_intr,
+		    q, q->q_name, &q->q_port)) != 0)
+			return (error);
+		q->q_bound = true;
+	}
+	if ((error = xbd_publish(sc)) != 0)
+		return (error);
+	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialised)) !=
+	    0)
+		return (error);
+	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateConnected) |
+	    XBD_ST(XenbusStateClosing) | XBD_ST(XenbusStateClosed),
+	    XBD_WAIT_SECS, &st)) != 0 || st != XenbusStateConnected) {
+		device_printf(sc->sc_dev, "backend %s is %s, not Connected\n",
+		    sc->sc_otherend, xenbus_strstate(st));
+		return (error != 0 ? error : ENXIO);
+	}
+	if ((error = xbd_read_diskinfo(sc->sc_otherend, &di, err,
+	    sizeof(err))) != 0) {
+		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
+		return (error);
+	}
+	if (di.di_sectors != sc->sc_di.di_sectors ||
+	    di.di_sectorsize != sc->sc_di.di_sectorsize ||
+	    (sc->sc_persistent && !di.di_persistent)) {
+		device_printf(sc->sc_dev, "the new backend's disk differs\n");
+		return (ENXIO);
+	}
+	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateConnected)) != 0)
+		return (error);
+	sc->sc_resumes++;
+	device_printf(sc->sc_dev, "reconnected to %s\n", sc->sc_otherend);
+	return (0);
+}
+
+static int
+xbd_resume(device_t dev)
+{
+	struct xbd_softc *sc = device_get_softc(dev);
+	struct xbd_queue *q;
+	struct bio *bp;
+	u_int i;
+	int error;
+
+	mtx_lock(&sc->sc_lock);
+	if (!sc->sc_suspended) {
+		mtx_unlock(&sc->sc_lock);
+		return (0);
+	}
+	if (!xen_suspend_cancelled && (error = xbd_reconnect(sc)) != 0) {
+		device_printf(dev, "cannot reconnect after resume (%d); "
+		    "device failed\n", error);
+		sc->sc_fail_why = "no backend after resume";
+		sc->sc_state = XBD_FAILED;
+		if (sc->sc_disk != NULL)
+			disk_gone(sc->sc_disk);
+		for (i = 0; i < sc->sc_nq; i++) {
+			q = &sc->sc_q[i];
+			mtx_lock_spin(&q->q_lock);
+			while ((bp = TAILQ_FIRST(&q->q_bioq)) != NULL) {
+				TAILQ_REMOVE(&q->q_bioq, bp, bio_queue);
+				bp->bio_error = EIO;
+				xbd_bio_finish(q, bp);
+			}
+			xbd_queue_unlock(q);
+		}
+	}
+	sc->sc_suspended = false;
+	xbd_restart(sc);
+	mtx_unlock(&sc->sc_lock);
+	return (0);
+}
+
 /*
  * sysctl dev.xbd.<unit>.*: what was negotiated and the counters.
  */
@@ -1259,6 +1480,8 @@ static kobj_method_t xbd_methods[] = {
 	DEVMETHOD(device_probe,		xbd_probe),
 	DEVMETHOD(device_attach,	xbd_attach),
 	DEVMETHOD(device_detach,	xbd_detach),
+	DEVMETHOD(device_suspend,	xbd_suspend),
+	DEVMETHOD(device_resume,	xbd_resume),
 	DEVMETHOD(xenbus_otherend_changed, xbd_otherend_changed),
 	DEVMETHOD_END
 };

@@ -36,6 +36,18 @@
  * pages comes back from the stack.  A backend that closes on its own is
  * answered Closed and the interface stops.
  *
+ * Suspend and resume (xen_suspend(9)).  DEVICE_SUSPEND stops
+ * transmitting (frames are dropped and counted while the domain is
+ * suspended, as on a wire that is briefly down).  After a cancelled
+ * suspend DEVICE_RESUME starts again; nothing else changed.  In a new
+ * domain the grants, event channels and backend are new: every queue
+ * takes back its buffers (frames in flight are lost, as the backend that
+ * held them is gone), reinitialises its rings in the same pages, grants
+ * them again, allocates new channels, and the keys are published to the
+ * backend the bus now names, with the choices made at attach; once it is
+ * Connected the rx rings are filled again.  A new backend that lacks a
+ * feature in use fails the interface (it stays down).
+ *
  * Context: attach, detach and otherend_changed run in the xenbus thread
  * and may sleep; event handlers with events masked; tasks in
  * taskqueue_net's thread.
@@ -65,6 +77,7 @@
 
 #include <xen/gnttab.h>
 #include <xen/xen_evtchn.h>
+#include <xen/xen_suspend.h>
 #include <xen/xenbus/xenbusvar.h>
 #include <xen/xenstore/xenstorevar.h>
 
@@ -126,6 +139,8 @@ struct xn_softc {
 	struct xn_queue		 sc_q[XN_MAX_QUEUES];
 	bool			 sc_if_attached;
 	bool			 sc_running;
+	bool			 sc_suspended;	/* xen_suspend(9) */
+	u_long			 sc_resumes;	/* reconnections after restore */
 	char			 sc_poolname[16];
 };
 
@@ -795,6 +810,139 @@ xn_otherend_changed(device_t dev, XenbusState newstate)
 	}
 }
 
+static int
+xn_suspend(device_t dev)
+{
+	struct xn_softc *sc = device_get_softc(dev);
+
+	if (!sc->sc_running)
+		return (0);
+	sc->sc_suspended = true;
+	sc->sc_running = false;		/* xn_transmit drops */
+	return (0);
+}
+
+/* A new domain: queue q takes its buffers back and sets up again. */
+static int
+xn_queue_reconnect(struct xn_softc *sc, struct xn_queue *q)
+{
+	vm_paddr_t pa;
+	int error;
+
+	/* Ports died with the old domain: forget them, do not close. */
+	q->xq_ports = false;
+	net_task_drain(&q->xq_task);
+	mtx_lock(&q->xq_lock);
+	/* The new table holds none of our grants: nothing to revoke. */
+	xn_txq_forget(&q->xq_tx);
+	xn_rxq_forget(&q->xq_rx);
+	xn_txq_init(&q->xq_tx, q->xq_tx_sring);
+	xn_rxq_init(&q->xq_rx, q->xq_rx_sring);
+	q->xq_reported = false;
+	mtx_unlock(&q->xq_lock);
+	pa = pmap_extract(kernel_pmap, (vm_offset_t)q->xq_tx_sring);
+	if ((error = gnttab_grant_access_ref(q->xq_tx_ring_ref, sc->sc_domid,
+	    pfn_to_mfn(atop(pa)), false)) != 0)
+		return (error);
+	pa = pmap_extract(kernel_pmap, (vm_offset_t)q->xq_rx_sring);
+	if ((error = gnttab_grant_access_ref(q->xq_rx_ring_ref, sc->sc_domid,
+	    pfn_to_mfn(atop(pa)), false)) != 0)
+		return (error);
+	if ((error = evtchn_alloc_unbound(sc->sc_domid, xn_intr, q,
+	    q->xq_name, &q->xq_tx_port)) != 0)
+		return (error);
+	q->xq_rx_port = q->xq_tx_port;
+	if (sc->sc_split && (error = evtchn_alloc_unbound(sc->sc_domid,
+	    xn_intr, q, q->xq_name, &q->xq_rx_port)) != 0) {
+		evtchn_unbind(q->xq_tx_port);
+		return (error);
+	}
+	q->xq_ports = true;
+	return (0);
+}
+
+static int
+xn_reconnect(struct xn_softc *sc)
+{
+	device_t dev = sc->sc_dev;
+	u_int i, maxq;
+	bool feature;
+	int error;
+
+	sc->sc_backend = xenbus_get_otherend_path(dev);
+	sc->sc_domid = (domid_t)xenbus_get_otherend_id(dev);
+	for (i = 0; i < sc->sc_nqueues; i++)
+		sc->sc_q[i].xq_ports = false;
+	(void)xenbus_set_state(dev, XenbusStateInitialising);
+	if ((error = xn_wait_backend(sc, XenbusStateInitWait,
+	    XenbusStateConnected, XN_CONNECT_WAIT_MS, false)) != 0) {
+		device_printf(dev, "the new backend did not reach InitWait\n");
+		return (error);
+	}
+	/* What we chose at attach must still be there. */
+	if ((error = xn_read_bool(sc, sc->sc_backend, "feature-rx-copy",
+	    false, &feature)) != 0 || !feature ||
+	    (error = xn_read_bool(sc, sc->sc_backend,
+	    "feature-split-event-channels", false, &feature)) != 0 ||
+	    (sc->sc_split && !feature) ||
+	    (error = xn_read_uint(sc, sc->sc_backend,
+	    "multi-queue-max-queues", 0, 65535, &maxq)) != 0 ||
+	    (sc->sc_nqueues > 1 && maxq < sc->sc_nqueues) ||
+	    (sc->sc_be_max_queues > 0) != (maxq > 0)) {
+		device_printf(dev, "the new backend lacks what the old one "
+		    "offered\n");
+		return (error != 0 ? error : ENXIO);
+	}
+	for (i = 0; i < sc->sc_nqueues; i++)
+		if ((error = xn_queue_reconnect(sc, &sc->sc_q[i])) != 0) {
+			device_printf(dev, "cannot set up queue %u again: "
+			    "%d\n", i, error);
+			return (error);
+		}
+	if ((error = xn_publish(sc)) != 0) {
+		xenbus_dev_fatal(dev, error, "writing the ring and feature "
+		    "keys");
+		return (error);
+	}
+	if ((error = xenbus_set_state(dev, XenbusStateConnected)) != 0)
+		return (error);
+	if ((error = xn_wait_backend(sc, XenbusStateConnected,
+	    XenbusStateConnected, XN_CONNECT_WAIT_MS, true)) != 0) {
+		device_printf(dev, "the new backend did not connect\n");
+		return (error);
+	}
+	for (i = 0; i < sc->sc_nqueues; i++)
+		(void)xn_rxq_refill(&sc->sc_q[i].xq_rx);
+	sc->sc_resumes++;
+	device_printf(dev, "reconnected to %s\n", sc->sc_backend);
+	return (0);
+}
+
+static int
+xn_resume(device_t dev)
+{
+	struct xn_softc *sc = device_get_softc(dev);
+	u_int i;
+	int error;
+
+	if (!sc->sc_suspended)
+		return (0);
+	sc->sc_suspended = false;
+	if (!xen_suspend_cancelled && (error = xn_reconnect(sc)) != 0) {
+		device_printf(dev, "cannot reconnect after resume (%d); "
+		    "interface down\n", error);
+		NET_LOCK();
+		sc->sc_ifp->if_flags &= ~IFF_RUNNING;
+		if_link_state_change(sc->sc_ifp, LINK_STATE_DOWN);
+		NET_UNLOCK();
+		return (0);
+	}
+	sc->sc_running = true;
+	for (i = 0; i < sc->sc_nqueues; i++)
+		net_task_enqueue(&sc->sc_q[i].xq_task);
+	return (0);
+}
+
 /*
  * sysctl dev.xn.<unit>.*: what was negotiated, and each queue's ring
  * statistics.
@@ -869,6 +1017,8 @@ static kobj_method_t xn_methods[] = {
 	DEVMETHOD(device_probe,		xn_probe),
 	DEVMETHOD(device_attach,	xn_attach),
 	DEVMETHOD(device_detach,	xn_detach),
+	DEVMETHOD(device_suspend,	xn_suspend),
+	DEVMETHOD(device_resume,	xn_resume),
 	DEVMETHOD(xenbus_otherend_changed, xn_otherend_changed),
 	DEVMETHOD_END
 };

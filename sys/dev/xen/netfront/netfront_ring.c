@@ -320,6 +320,26 @@ xn_rxq_drain(struct xn_rxq *q)
 	return (busy);
 }
 
+/*
+ * After a restore (xen_suspend(9)): the grants of the posted buffers died
+ * with the old domain's grant table, so there is nothing to revoke; the
+ * pages go back to the pool and a frame half assembled is dropped.
+ */
+void
+xn_rxq_forget(struct xn_rxq *q)
+{
+	u_int slot;
+
+	m_freem(q->rq_head);
+	q->rq_head = q->rq_tail = NULL;
+	for (slot = 0; slot < XN_RX_RING_SIZE; slot++) {
+		if (q->rq_pages[slot] == NULL)
+			continue;
+		pagepool_put(q->rq_pool, q->rq_pages[slot]);
+		q->rq_pages[slot] = NULL;
+	}
+}
+
 void
 xn_txq_init(struct xn_txq *q, netif_tx_sring_t *sring)
 {
@@ -560,6 +580,21 @@ xn_txq_drain(struct xn_txq *q)
 		q->tq_free[q->tq_nfree++] = (uint16_t)id;
 	}
 	return (busy);
+}
+
+/* The same for frames in flight: they are lost; ids become free. */
+void
+xn_txq_forget(struct xn_txq *q)
+{
+	u_int id;
+
+	for (id = 0; id < XN_TX_RING_SIZE; id++) {
+		if (!q->tq_inflight[id])
+			continue;
+		q->tq_inflight[id] = false;
+		m_freem(q->tq_mbufs[id]);
+		q->tq_mbufs[id] = NULL;
+	}
 }
 
 /* "0" or "1", nothing else. */

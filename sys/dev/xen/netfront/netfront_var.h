@@ -121,10 +121,12 @@ void	xn_rxq_init(struct xn_rxq *, netif_rx_sring_t *);
 int	xn_rxq_refill(struct xn_rxq *);
 int	xn_rxq_input(struct xn_rxq *, struct mbufq *);
 int	xn_rxq_drain(struct xn_rxq *);
+void	xn_rxq_forget(struct xn_rxq *);
 void	xn_txq_init(struct xn_txq *, netif_tx_sring_t *);
 int	xn_txq_encap(struct xn_txq *, struct mbuf *);
 int	xn_txq_complete(struct xn_txq *);
 int	xn_txq_drain(struct xn_txq *);
+void	xn_txq_forget(struct xn_txq *);
 
 int	xn_parse_bool(const char *, bool *);
 int	xn_parse_uint(const char *, u_int, u_int *);
