@@ -34,8 +34,7 @@ struct consdev {
 	int		(*cn_getc)(void);	/* -1: nothing waiting */
 	void		(*cn_flush)(void);	/* bounded drain */
 	void		(*cn_idle)(void);	/* bounded wait for input */
-	void		(*cn_resume)(void);	/* the machine was suspended:
-						   find the device again */
+	void		(*cn_resume)(void);	/* after a suspend */
 };
 
 #define	CN_INTR		0x0001	/* input interrupts call cnintr() */
@@ -56,7 +55,7 @@ int	cngetc(void);		/* blocks */
 int	cncheckc(void);		/* -1: nothing waiting */
 void	cnintr(void);		/* device interrupt handler: input ready */
 void	cnflush(void);
-void	cnresume(void);		/* MD resume: before anything prints */
+void	cnresume(void);		/* MD resume, before any output */
 
 /* Input counters (sysctl kern.console). */
 extern u_long cn_rx_bytes;	/* bytes queued */

@@ -43,7 +43,7 @@ struct gnttab_stats {
 	u_long	gs_grants;		/* grants ever made */
 	u_long	gs_busy;		/* revokes refused: still mapped */
 	u_long	gs_exhausted;		/* requests refused: no free ref */
-	u_long	gs_resumes;		/* fresh tables after a restore */
+	u_long	gs_resumes;		/* fresh tables: restores */
 };
 extern struct gnttab_stats gnttab_stats;
 

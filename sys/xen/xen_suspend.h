@@ -23,7 +23,7 @@ extern bool	xen_suspend_cancelled;
 struct xen_suspend_stats {
 	u_long	xss_suspends;		/* hypercalls made */
 	u_long	xss_cancelled;		/* ... that returned 1 */
-	u_long	xss_resumed;		/* ... that returned 0: new domain */
+	u_long	xss_resumed;		/* ... returned 0: new domain */
 	u_long	xss_refused;		/* a device or xenstore said no */
 	u_long	xss_last_suspend_us;	/* guest's part: entry to hypercall */
 	u_long	xss_last_resume_us;	/* hypercall return to done */

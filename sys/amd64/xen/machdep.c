@@ -176,8 +176,9 @@ xen_image_pfn(const void *va)
  * channels, shared_info, flags) are taken into xen_start_info, and pmap
  * recomputes what it keeps in machine terms (pmap_resume: the L4, the
  * p2m published for the next save); the console is told (cnresume) so
- * that it takes its new event channel before anything prints.  Until shared_info is mapped again
- * nothing here may read the clock or touch event bits.
+ * that it takes its new event channel before anything prints.  Until
+ * shared_info is mapped again nothing here may read the clock or touch
+ * event bits.
  *
  * Returns 0 (with *newdomp saying whether this is a new domain) or the
  * error of a refused hypercall.
@@ -220,8 +221,8 @@ xen_md_suspend(bool *newdomp)
 	rv = HYPERVISOR_update_va_mapping((u_long)shared_info_page,
 	    xen_start_info.shared_info | PG_V | PG_RW | PG_A | PG_M | PG_NX,
 	    UVMF_INVLPG);
-	if (rv != 0)
-		xen_shutdown(SHUTDOWN_crash);	/* no time, no events: dead */
+	if (rv != 0)			/* no time, no events: dead */
+		xen_shutdown(SHUTDOWN_crash);
 	cnresume();
 	if (*newdomp)
 		pmap_resume();

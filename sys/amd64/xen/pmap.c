@@ -81,7 +81,7 @@ static u_long pmap_p2m_pfn0;	/* the p2m's first pfn (contiguous) */
 #define	PMAP_GROW_MAX	8	/* pfn space: at most this times nr_pages */
 
 static bool pmap_dmap_ready;
-static u_long pmap_l4_pfn;			/* the L4's pseudo-physical frame */
+static u_long pmap_l4_pfn;		/* the L4's pseudo-physical frame */
 static struct mmu_batch pmap_batch;
 static char pmap_scratch[PAGE_SIZE] __aligned(PAGE_SIZE);
 

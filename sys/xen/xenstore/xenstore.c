@@ -40,9 +40,9 @@
  * channel (start_info.store_evtchn, rewritten by the restore) and a
  * fresh connection (the ring's indices start again), has a new domain
  * id, and has no watches: xs_resume() takes the ring's indices as they
- * are now, binds the new port, reads
- * the domid again and registers every watch again (each fires once, as
- * after any registration) before it opens the door.
+ * are now, binds the new port, reads the domid again and registers
+ * every watch again (each fires once, as after any registration) before
+ * it opens the door.
  *
  * Lock: xs_lock (a sleep mutex) [x] covers the ring, the pending list,
  * the watch list and the event queue.

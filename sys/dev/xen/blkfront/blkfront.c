@@ -1223,7 +1223,8 @@ xbd_suspend(device_t dev)
 		return (0);
 	}
 	sc->sc_suspended = true;
-	deadline = nanouptime_ns() + (uint64_t)XBD_WAIT_SECS * 1000000000ULL / 2;
+	deadline = nanouptime_ns() +
+	    (uint64_t)XBD_WAIT_SECS * 1000000000ULL / 2;
 	while ((n = xbd_inflight(sc)) != 0) {
 		if (nanouptime_ns() >= deadline) {
 			device_printf(dev, "%u requests still in flight: "
@@ -1306,7 +1307,8 @@ xbd_reconnect(struct xbd_softc *sc)
 		/* Idle: every pool page is on the free list. */
 		SLIST_FOREACH(pg, &q->q_pool, pg_link)
 			if ((error = gnttab_grant_access_ref(pg->pg_ref,
-			    sc->sc_otherend_id, xbd_mfn(pg->pg_va), false)) != 0)
+			    sc->sc_otherend_id, xbd_mfn(pg->pg_va),
+			    false)) != 0)
 				return (error);
 		if ((error = evtchn_alloc_unbound(sc->sc_otherend_id, xbd_intr,
 		    q, q->q_name, &q->q_port)) != 0)

@@ -98,10 +98,8 @@ struct xbd_softc {
 	struct xbd_queue *sc_q;		/* [I] */
 	u_int		 sc_nextq;	/* round robin, races harmlessly */
 	struct disk	*sc_disk;	/* [s] */
-	bool		 sc_suspended;	/* [s] no starts: xen_suspend(9);
-					   read unlocked by the queues */
-	u_long		 sc_resumes;	/* [s] reconnections after a
-					   restore */
+	bool		 sc_suspended;	/* [s] no starts (unlocked read) */
+	u_long		 sc_resumes;	/* [s] reconnections */
 	const char	*sc_fail_why;	/* [q] why the device failed */
 	u_long		 sc_leaked;	/* [s] grants the backend kept */
 	u_long		 sc_failed_ios;	/* [q] requests failed with EIO */

@@ -140,7 +140,7 @@ struct xn_softc {
 	bool			 sc_if_attached;
 	bool			 sc_running;
 	bool			 sc_suspended;	/* xen_suspend(9) */
-	u_long			 sc_resumes;	/* reconnections after restore */
+	u_long			 sc_resumes;	/* reconnections */
 	char			 sc_poolname[16];
 };
 
