@@ -14,10 +14,12 @@
  * take the request -- to write the node back empty -- and then to shut
  * itself down with the matching SCHEDOP_shutdown reason.  `xl sysrq D K`
  * writes the single key K into control/sysrq.  A guest says it listens by
- * writing "1" into control/feature-poweroff, feature-reboot and
- * feature-sysrq -- those of them it may write: libxl creates the first
- * two for the guest and not the third.  (feature-suspend stays unset
- * until suspend and resume exist; a suspend request is refused.)
+ * writing "1" into control/feature-poweroff, feature-reboot,
+ * feature-suspend and feature-sysrq -- those of them it may write: libxl
+ * creates the first three for the guest and not the last.  "suspend"
+ * (xl save, xl save -c, xl migrate) calls xen_suspend(9) from the task
+ * thread: it returns once the domain runs again, in place or as the new
+ * domain a restore made.
  *
  * Attach writes the feature keys and watches the two request nodes.  A
  * watch callback runs in the xenstore watch thread, which the shutdown
@@ -62,6 +64,7 @@
 #include <xen/xen.h>
 #include <xen/xenstore/xs_wire.h>
 #include <xen/xenstore/xenstorevar.h>
+#include <xen/xen_suspend.h>
 
 #include <dev/xen/control/control_req.h>
 
@@ -102,7 +105,7 @@ struct control_sysrq_action {
 
 static void	control_reboot(struct control_softc *,
 		    const struct control_shutdown_action *);
-static void	control_unsupported(struct control_softc *,
+static void	control_suspend(struct control_softc *,
 		    const struct control_shutdown_action *);
 static void	control_sysrq_reboot(struct control_softc *,
 		    const struct control_sysrq_action *);
@@ -119,7 +122,7 @@ static const struct control_shutdown_action control_shutdown_actions[] = {
 	{ "poweroff",	control_reboot,		RB_POWEROFF },
 	{ "halt",	control_reboot,		RB_HALT },
 	{ "reboot",	control_reboot,		RB_AUTOBOOT },
-	{ "suspend",	control_unsupported,	0 },
+	{ "suspend",	control_suspend,	0 },
 };
 
 static const struct control_sysrq_action control_sysrq_actions[] = {
@@ -135,6 +138,7 @@ static const struct control_sysrq_action control_sysrq_actions[] = {
 static const char *const control_features[] = {
 	"feature-poweroff",
 	"feature-reboot",
+	"feature-suspend",
 	"feature-sysrq",
 };
 
@@ -301,12 +305,21 @@ control_reboot(struct control_softc *sc,
 	kern_reboot(ca->ca_howto);
 }
 
+/*
+ * Suspend (xen_suspend(9)) in this thread: neither the xenstore watch
+ * thread nor a bus's task thread, which the drivers' suspend and resume
+ * need.  The request is already taken (the node reads empty), which is
+ * what the toolstack waits for before it waits for the suspend.
+ */
 static void
-control_unsupported(struct control_softc *sc,
+control_suspend(struct control_softc *sc,
     const struct control_shutdown_action *ca)
 {
-	device_printf(sc->sc_dev, "%s not supported; request dropped\n",
-	    ca->ca_word);
+	int error;
+
+	device_printf(sc->sc_dev, "suspend requested by the toolstack\n");
+	if ((error = xen_suspend()) != 0)
+		device_printf(sc->sc_dev, "suspend refused: %d\n", error);
 }
 
 static void
@@ -462,7 +475,7 @@ control_attach(device_t dev)
 		goto fail_watch;
 	}
 	device_printf(dev, "listening on control/shutdown (poweroff, halt, "
-	    "reboot) and control/sysrq\n");
+	    "reboot, suspend) and control/sysrq\n");
 	return (0);
 
 fail_watch:
@@ -488,11 +501,45 @@ control_detach(device_t dev)
 	return (0);
 }
 
+/*
+ * DEVICE_RESUME (xen_suspend(9)), in the task thread that asked for the
+ * suspend.  A new domain has a new domain id, so our xenstore home moved:
+ * watch the request nodes there and write the feature keys we could
+ * write before.  After a cancelled suspend nothing moved.
+ */
+static int
+control_resume(device_t dev)
+{
+	struct control_softc *sc = device_get_softc(dev);
+	char path[96];
+	int error;
+
+	if (xen_suspend_cancelled)
+		return (0);
+	xs_watch_unregister(&sc->sc_shutdown_watch);
+	xs_watch_unregister(&sc->sc_sysrq_watch);
+	snprintf(sc->sc_home, sizeof(sc->sc_home), "/local/domain/%u/control",
+	    xs_domid());
+	control_features_set(sc, "1", false);
+	snprintf(path, sizeof(path), "%s/shutdown", sc->sc_home);
+	if ((error = xs_watch_register(&sc->sc_shutdown_watch, path,
+	    control_shutdown_watch, sc)) != 0)
+		device_printf(dev, "cannot watch %s after resume: %d\n", path,
+		    error);
+	snprintf(path, sizeof(path), "%s/sysrq", sc->sc_home);
+	if ((error = xs_watch_register(&sc->sc_sysrq_watch, path,
+	    control_sysrq_watch, sc)) != 0)
+		device_printf(dev, "cannot watch %s after resume: %d\n", path,
+		    error);
+	return (0);
+}
+
 static kobj_method_t control_methods[] = {
 	DEVMETHOD(device_identify,	control_identify),
 	DEVMETHOD(device_probe,		control_probe),
 	DEVMETHOD(device_attach,	control_attach),
 	DEVMETHOD(device_detach,	control_detach),
+	DEVMETHOD(device_resume,	control_resume),
 	DEVMETHOD_END
 };
 
