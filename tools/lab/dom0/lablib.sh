@@ -178,20 +178,21 @@ lab_create() {
 }
 
 # The domain id once xl has built and started the domain: xl create -F
-# says "Waiting for domain NAME (domid N) to die".  No fork.
+# (and xl restore -F) says "Waiting for domain NAME (domid N) to die";
+# after a restore the log holds several, the last is the domain now.
+# No fork.
 lab__xldomid() {
-	local l
+	local l id=
 	[ -f "$LAB_RUN/$1/xl.log" ] || return 1
 	while IFS= read -r l; do
 		case "$l" in
 		"Waiting for domain $1 (domid "*)
 			l=${l#*(domid }
-			echo "${l%%)*}"
-			return 0
+			id=${l%%)*}
 			;;
 		esac
 	done <"$LAB_RUN/$1/xl.log"
-	return 1
+	[ -n "$id" ] && echo "$id"
 }
 
 # Note the time of the guest's first console byte (xenconsoled's log).
@@ -410,6 +411,84 @@ lab_net_attach() {
 # lab_net_detach GUEST DEVID|MAC
 lab_net_detach() {
 	lab_dom0 xl network-detach "$1" "$2"
+}
+
+# lab_save GUEST FILE [OPTION...]: xl save [OPTION...] GUEST FILE; its
+# status.  xl create -F (or restore -F) ends when it sees the guest
+# suspend.  When the guest goes on (-c: the suspend was cancelled, the
+# same domain resumes) a watcher takes its place (lab__watch).
+# The seconds xl save took are recorded as result save_secs.
+lab_save() {
+	local name=$1 file=$2 d t0 rc n=0
+	shift 2
+	d=$LAB_RUN/$name
+	t0=$(lab_now)
+	echo "+ xl save $* $name $file" >>"$d/xl.log"
+	xl save "$@" "$name" "$file" >>"$d/xl.log" 2>&1
+	rc=$?
+	lab_result save_secs "$(lab_secs $(( $(lab_now) - t0 )))"
+	# the monitor sees the suspend and exits (bounded wait)
+	while lab__alive "$name" && [ $n -lt 100 ]; do
+		lab__nap 0.1
+		n=$((n + 1))
+	done
+	if [ $rc = 0 ] && xl domid "$name" >/dev/null 2>&1; then
+		rm -f "$d/xlrc" "$d/tend" "$d/end"
+		lab__watch "$name" &
+	fi
+	return $rc
+}
+
+# Watch a guest no xl process waits for (after xl save -c): note when it
+# is gone (a later xl save destroys it).  One that shuts down stays until
+# lab_wait_end's limit destroys it.
+lab__watch() {
+	local name=$1 d=$LAB_RUN/$1
+	while xl domid "$name" >/dev/null 2>&1; do
+		[ -f "$d/xlrc" ] && return 0
+		lab__nap 0.2
+	done
+	[ -f "$d/xlrc" ] || echo 0 >"$d/xlrc"
+	lab_now >"$d/tend"
+}
+
+# lab_restore GUEST FILE: xl restore -F FILE in place of the saved guest,
+# which must be gone; returns once the new domain exists, its console
+# streamed as GUEST's.  The seconds until xl restore said the domain
+# runs are recorded as result restore_secs.
+lab_restore() {
+	local name=$1 file=$2 d t0 n=0 old id
+	d=$LAB_RUN/$name
+	while lab__alive "$name"; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && { lab_log "$name: still running, cannot restore"; return 1; }
+		lab__nap 0.1
+	done
+	old=$(cat "$d/domid" 2>/dev/null)
+	rm -f "$d/xlrc" "$d/tend" "$d/end" "$d/streamed"
+	echo "+ xl restore -F $file" >>"$d/xl.log"
+	t0=$(lab_now)
+	(
+		xl restore -F "$file" >>"$d/xl.log" 2>&1 </dev/null
+		echo $? >"$d/xlrc"
+		lab_now >"$d/tend"
+	) &
+	n=0
+	while :; do
+		id=$(lab__xldomid "$name")
+		[ -n "$id" ] && [ "$id" != "$old" ] && break
+		if ! lab__alive "$name"; then
+			lab_log "$name: xl restore failed"
+			return 1
+		fi
+		n=$((n + 1))
+		[ $n -gt 1200 ] && { lab_log "$name: no domain after 60 s"; return 1; }
+		lab__nap 0.05
+	done
+	echo "$id" >"$d/domid"
+	lab_result restore_secs "$(lab_secs $(( $(lab_now) - t0 )))"
+	lab__stream "$name" &
+	return 0
 }
 
 # lab_get FILE [NAME]: send a dom0 file back to <outdir>/<scenario>/NAME

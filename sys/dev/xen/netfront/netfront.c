@@ -831,7 +831,7 @@ xn_queue_reconnect(struct xn_softc *sc, struct xn_queue *q)
 
 	/* Ports died with the old domain: forget them, do not close. */
 	q->xq_ports = false;
-	net_task_drain(&q->xq_task);
+	taskqueue_drain(taskqueue_net, &q->xq_task);
 	mtx_lock(&q->xq_lock);
 	/* The new table holds none of our grants: nothing to revoke. */
 	xn_txq_forget(&q->xq_tx);
@@ -939,7 +939,7 @@ xn_resume(device_t dev)
 	}
 	sc->sc_running = true;
 	for (i = 0; i < sc->sc_nqueues; i++)
-		net_task_enqueue(&sc->sc_q[i].xq_task);
+		(void)taskqueue_enqueue(taskqueue_net, &sc->sc_q[i].xq_task);
 	return (0);
 }
 
