@@ -45,7 +45,7 @@ save_cancelled_body() {
 	lab_expect_line 'diskverify: xbd0: 65536 bytes at 0 match seed 0x005c'
 	# Nothing reconnected: no driver printed "reconnected" before the
 	# first restore.
-	first=$(grep -n -m 1 '^xen_suspend: resumed in a new domain' \
+	first=$(grep -nE -m 1 '^(pvbsd> )?xen_suspend: resumed in a new domain' \
 	    "$CONSOLE" | cut -d: -f1)
 	[ -n "$first" ] || atf_fail "no restore happened"
 	head -n "$first" "$CONSOLE" | grep -q 'reconnected to' &&
@@ -62,11 +62,11 @@ save_restore_cycles_body() {
 	n=$(cycles)
 	[ "$(lab_result_of sr_cycles)" = "$n" ] ||
 	    atf_fail "$(lab_result_of sr_cycles) of $n cycles ran"
-	[ "$(grep -c '^xen_suspend: resumed in a new domain' "$CONSOLE")" = "$n" ] ||
+	[ "$(grep -cE '^(pvbsd> )?xen_suspend: resumed in a new domain' "$CONSOLE")" = "$n" ] ||
 	    atf_fail "not $n resumes in a new domain"
-	[ "$(grep -c '^xbd0: reconnected to /local/domain/0/backend/vbd/' "$CONSOLE")" = "$n" ] ||
+	[ "$(grep -cE '^(pvbsd> )?xbd0: reconnected to /local/domain/0/backend/vbd/' "$CONSOLE")" = "$n" ] ||
 	    atf_fail "xbd0 did not reconnect $n times"
-	[ "$(grep -c '^xn0: reconnected to /local/domain/0/backend/vif/' "$CONSOLE")" = "$n" ] ||
+	[ "$(grep -cE '^(pvbsd> )?xn0: reconnected to /local/domain/0/backend/vif/' "$CONSOLE")" = "$n" ] ||
 	    atf_fail "xn0 did not reconnect $n times"
 	lab_expect_line "hw.xen.suspend.resumed: $n"
 	lab_expect_end poweroff

@@ -60,8 +60,8 @@ fi
 if $ok; then
 	ok=false
 	lab_save sr $img -c &&
-	    lab_wait_console sr '^xen_suspend: suspend cancelled, resuming in place' 60 &&
-	    lab_wait_console sr '^xen_suspend: done' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xen_suspend: suspend cancelled, resuming in place' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xen_suspend: done' 60 &&
 	    mon '' && mon 'diskwrite xbd0 0 64k 0x5c' &&
 	    mon 'diskverify xbd0 0 64k 0x5c' &&
 	    mon 'ping -c 2 10.99.0.1' && state && ok=true
@@ -79,10 +79,10 @@ while $ok && [ $i -lt $SR_CYCLES ]; do
 	sleep 0.5
 	lab_save sr $img &&
 	    lab_restore sr $img &&
-	    lab_wait_console sr '^xen_suspend: resumed in a new domain' 60 &&
-	    lab_wait_console sr '^xbd0: reconnected to ' 60 &&
-	    lab_wait_console sr '^xn0: reconnected to ' 60 &&
-	    lab_wait_console sr '^xen_suspend: done' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xen_suspend: resumed in a new domain' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xbd0: reconnected to ' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xn0: reconnected to ' 60 &&
+	    lab_wait_console sr '^(pvbsd> )?xen_suspend: done' 60 &&
 	    await '^diskstress: xbd0: ' $((i - 1)) 300 &&
 	    mon '' && mon 'ping -c 2 10.99.0.1' && state && ok=true
 	dping dom0_ping_$i
