@@ -12,24 +12,6 @@
 
 . "$(atf_get_srcdir)/lab.subr"
 
-# lab_expect_ending ERE...: the console's last lines match these
-# whole-line EREs, one each, in this order, and nothing follows them.
-lab_expect_ending() {
-	n=$#
-	tail -n "$n" "$CONSOLE" >"$SCEN_DIR/ending.$$"
-	i=0
-	for re in "$@"; do
-		i=$((i + 1))
-		line=$(sed -n "${i}p" "$SCEN_DIR/ending.$$")
-		if ! printf '%s\n' "$line" | grep -qxE -- "$re"; then
-			rm -f "$SCEN_DIR/ending.$$"
-			lab_show_console
-			atf_fail "line $i of the last $n is '$line', expected /$re/"
-		fi
-	done
-	rm -f "$SCEN_DIR/ending.$$"
-}
-
 atf_test_case reboot
 reboot_head() {
 	atf_set descr "shutdown -r runs the handlers, DEVICE_SHUTDOWN and MOD_SHUTDOWN in order, then xl sees a reboot"

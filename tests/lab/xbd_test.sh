@@ -16,16 +16,6 @@
 # The prompt may precede a line printed while it was showing.
 P='(pvbsd> )?'
 
-# lab_result_is KEY VALUE: the scenario recorded this result
-lab_result_is() {
-	v=$(sed -n "s/^$1 //p" "$SCEN_DIR/results" 2>/dev/null)
-	if [ "$v" != "$2" ]; then
-		lab_show_console
-		sed -n 1,40p "$SCEN_DIR/failed" 2>/dev/null
-		atf_fail "result $1 is '$v', expected '$2'"
-	fi
-}
-
 atf_test_case kldload_attaches
 kldload_attaches_head() {
 	atf_set descr "kldload xbd attaches the disk already there; attach and features lines"
