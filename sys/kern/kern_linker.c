@@ -1160,25 +1160,23 @@ linker_conf_load(void *arg, const char *name)
 		    error);
 }
 
-static void
-linker_conf_complain(void *arg, int line, const char *why)
-{
-	printf("kld: boot/loader.conf:%d: %s\n", line, why);
-}
-
 /*
  * At SI_SUB_KLD: the modules boot/loader.conf in the preload image lists,
- * in its order; their drivers probe the devices found so far.
+ * in its order; their drivers probe the devices found so far.  Its
+ * variables were set, and its malformed lines reported, at
+ * SI_SUB_TUNABLES (kern_environment.c).
  */
 void
 linker_preload(void)
 {
+	static const struct preload_conf_ops ops = {
+		.pc_load = linker_conf_load,
+	};
 	struct preload_file pf;
 
 	if (preload_find(&preload_kernel, "boot/loader.conf", &pf) != 0)
 		return;
-	(void)preload_conf_parse(pf.pf_data, pf.pf_size, linker_conf_load,
-	    linker_conf_complain, NULL);
+	(void)preload_conf_parse(pf.pf_data, pf.pf_size, &ops, NULL);
 }
 
 static void

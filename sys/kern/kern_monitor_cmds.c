@@ -13,8 +13,8 @@
  * the boot thread calls at the end of boot and which never returns,
  * prints the prompt, feeds console input to the line editor and runs each
  * line.  The commands here read kernel state: dmesg (the message buffer),
- * sysctl, devinfo (the newbus tree) and shutdown (kern_reboot(9)).  See
- * monitor(8).
+ * sysctl, kenv (the kernel environment), devinfo (the newbus tree) and
+ * shutdown (kern_reboot(9)).  See monitor(8).
  */
 
 #include <sys/param.h>
@@ -22,6 +22,7 @@
 #include <sys/bus.h>
 #include <sys/cons.h>
 #include <sys/errno.h>
+#include <sys/kenv.h>
 #include <sys/malloc.h>
 #include <sys/monitor.h>
 #include <sys/msgbuf.h>
@@ -136,6 +137,56 @@ mon_devinfo(device_t dev, int depth)
 	for (i = 0; i < n; i++)
 		mon_devinfo(children[i], depth + 1);
 	free(children, M_TEMP);
+}
+
+/*
+ * kenv [-v] [name]: the kernel environment as name="value" lines, each
+ * variable once (the value kern_getenv(9) gives), or one value; -v says
+ * where each came from.
+ */
+MONITOR_COMMAND(kenv, "[-v] [name]", "print the kernel environment")
+{
+	static const char *const from[] = {
+		[KENV_CMDLINE] = "command line",
+		[KENV_LOADER] = "loader.conf",
+		[KENV_KERNEL] = "kernel",
+	};
+	const char *name, *value;
+	bool verbose;
+	int i, origin;
+
+	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	if (verbose) {
+		argc--;
+		argv++;
+	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		mon_printf("usage: kenv [-v] [name]\n");
+		return (EINVAL);
+	}
+	for (i = 0; kenv_entry(i, &name, &value, &origin) == 0; i++) {
+		if (kern_getenv(name) != value)
+			continue;		/* hidden by a later one */
+		if (argc == 2 && strcmp(argv[1], name) != 0)
+			continue;
+		if (argc == 2 && !verbose)
+			mon_printf("%s\n", value);
+		else
+			mon_printf("%s=\"%s\"", name, value);
+		if (verbose)
+			mon_printf(" (%s)", origin >= 0 &&
+			    origin < (int)nitems(from) && from[origin] != NULL ?
+			    from[origin] : "?");
+		if (argc != 2 || verbose)
+			mon_printf("\n");
+		if (argc == 2)
+			return (0);
+	}
+	if (argc == 2) {
+		mon_printf("kenv: unable to find %s\n", argv[1]);
+		return (ENOENT);
+	}
+	return (0);
 }
 
 /* devinfo: the device tree. */

@@ -30,16 +30,29 @@
  * trailer.  Lookups then walk the checked archive by name; "/" and "./"
  * in front of a name, in the archive or asked for, are ignored.
  *
- * loader.conf.  Lines of the form
+ * loader.conf (FreeBSD's loader.conf(5), in part).  One assignment a
+ * line, blank lines and comments (# to the end of the line, also after a
+ * value) skipped:
  *
- *	<name>_load="YES"	(or "NO"; the quotes are optional, the case
- *				of YES and NO is not significant)
+ *	name="value"		a variable of the kernel environment
+ *	name=value		(kern_environment.c sets them)
+ *	<module>_load="YES"	load boot/kernel/<module>.ko at boot ("NO"
+ *				does nothing; the case of YES and NO is not
+ *				significant)
  *
- * name modules to load at boot; blank lines and comments (# to the end of
- * the line, also after a value) are skipped.  Any other line is reported,
- * with its number, and the rest of the file is still read: a variable the
- * kernel does not know (the FreeBSD loader's tunables, say) is ignored;
- * a line that is not a variable assignment is malformed.
+ * A name is letters, digits, '_', '-' and '.'.  A quoted value runs to
+ * the next '"' and may hold blanks and '#'; there are no escapes, so it
+ * cannot hold '"'.  An unquoted value ends at a blank or '#'.  Values
+ * are printable ASCII.  Limits (with the NUL): names KENV_MNAMELEN,
+ * values KENV_MVALLEN, module names PRELOAD_MODNAMELEN, lines
+ * PRELOAD_CONFLINELEN.  The file is untrusted: a line that breaks a rule
+ * -- no name, no '=', an unterminated quote, text after the value, a NUL,
+ * a control or non-ASCII character in the value, anything too long, a
+ * _load value other than YES or NO, or one of the FreeBSD loader's module
+ * directives pvbsd does not have (<module>_name, _type, _flags, _before,
+ * _after, _error) -- is reported with its number and skipped whole
+ * (never truncated), and the rest of the file is still read.  A CR before
+ * the newline is a blank.
  *
  * The unit tests and the fuzzer in tests/sys/kern/preload build this file
  * on the host.
@@ -52,6 +65,7 @@
 #include <sys/stdarg.h>
 #include <machine/md_var.h>
 
+#include <sys/kenv.h>
 #include <sys/preload.h>
 
 #define	CPIO_HDRLEN	110
@@ -376,25 +390,52 @@ pl_strcaseeq(const char *a, size_t alen, const char *b)
 	return (true);
 }
 
+/* A FreeBSD loader module directive pvbsd does not have. */
+static bool
+pl_directive(const char *key, size_t keylen)
+{
+	static const char *const sfx[] = {
+		"_name", "_type", "_flags", "_before", "_after", "_error"
+	};
+	size_t i, n;
+
+	for (i = 0; i < nitems(sfx); i++) {
+		n = strlen(sfx[i]);
+		if (keylen > n && memcmp(key + keylen - n, sfx[i], n) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+static bool
+pl_valuechar(int c)
+{
+	return (c >= ' ' && c <= '~');
+}
+
 /*
- * One line of loader.conf (without its newline).  Returns 0 (nothing to
- * do), 1 (*namep and *namelenp name a module to load) or -1 with *whyp
- * set.
+ * One line of loader.conf (without its newline).  Returns PL_NONE
+ * (nothing to do), PL_LOAD (*keyp and *keylenp name a module to load),
+ * PL_SETENV (*keyp, *keylenp, *valp and *vallenp a variable to set) or
+ * -1 with *whyp set.
  */
+#define	PL_NONE		0
+#define	PL_LOAD		1
+#define	PL_SETENV	2
+
 static int
-pl_conf_line(const char *p, size_t len, const char **namep,
-    size_t *namelenp, const char **whyp, bool *ignoredp)
+pl_conf_line(const char *p, size_t len, const char **keyp,
+    size_t *keylenp, const char **valp, size_t *vallenp, const char **whyp)
 {
 	const char *end, *key, *val;
 	size_t keylen, vallen;
 	bool quoted;
 
 	end = p + len;
-	*ignoredp = false;
 	while (p < end && pl_blank(*p))
 		p++;
 	if (p == end || *p == '#')
-		return (0);
+		return (PL_NONE);
 	key = p;
 	while (p < end && pl_namechar(*p))
 		p++;
@@ -417,8 +458,12 @@ pl_conf_line(const char *p, size_t len, const char **namep,
 		p++;
 	val = p;
 	if (quoted) {
-		while (p < end && *p != '"')
+		while (p < end && *p != '"' && pl_valuechar(*p))
 			p++;
+		if (p < end && *p != '"') {
+			*whyp = "control or non-ASCII character in the value";
+			return (-1);
+		}
 		if (p == end) {
 			*whyp = "unterminated quoted value";
 			return (-1);
@@ -426,9 +471,14 @@ pl_conf_line(const char *p, size_t len, const char **namep,
 		vallen = p - val;
 		p++;
 	} else {
-		while (p < end && !pl_blank(*p) && *p != '#')
+		while (p < end && !pl_blank(*p) && *p != '#' && *p != '"' &&
+		    pl_valuechar(*p))
 			p++;
 		vallen = p - val;
+		if (p < end && !pl_blank(*p) && *p != '#' && *p != '"') {
+			*whyp = "control or non-ASCII character in the value";
+			return (-1);
+		}
 	}
 	while (p < end && pl_blank(*p))
 		p++;
@@ -436,38 +486,53 @@ pl_conf_line(const char *p, size_t len, const char **namep,
 		*whyp = "unexpected text after the value";
 		return (-1);
 	}
-	if (keylen <= 5 || strncmp(key + keylen - 5, "_load", 5) != 0) {
-		*ignoredp = true;
-		*whyp = "not a <module>_load variable; ignored";
+	*keyp = key;
+	if (keylen > 5 && strncmp(key + keylen - 5, "_load", 5) == 0) {
+		if (pl_strcaseeq(val, vallen, "YES")) {
+			*keylenp = keylen - 5;
+			return (PL_LOAD);
+		}
+		if (pl_strcaseeq(val, vallen, "NO"))
+			return (PL_NONE);
+		*whyp = "the value of a _load variable must be YES or NO";
 		return (-1);
 	}
-	if (pl_strcaseeq(val, vallen, "YES")) {
-		*namep = key;
-		*namelenp = keylen - 5;
-		return (1);
+	if (pl_directive(key, keylen)) {
+		*whyp = "a FreeBSD loader module directive pvbsd does not "
+		    "have; ignored";
+		return (-1);
 	}
-	if (pl_strcaseeq(val, vallen, "NO"))
-		return (0);
-	*whyp = "the value of a _load variable must be YES or NO";
-	return (-1);
+	if (keylen >= KENV_MNAMELEN) {
+		*whyp = "variable name too long";
+		return (-1);
+	}
+	if (vallen >= KENV_MVALLEN) {
+		*whyp = "value too long";
+		return (-1);
+	}
+	*keylenp = keylen;
+	*valp = val;
+	*vallenp = vallen;
+	return (PL_SETENV);
 }
 
 /*
- * Read the 'len' bytes of loader.conf at 'text': 'load' is called with
- * each module to load (its name, NUL-terminated, in a buffer of the
- * parser's), 'complain' with each line number and problem.  Returns the
- * number of lines complained about.
+ * Read the 'len' bytes of loader.conf at 'text', line by line: for each
+ * module to load, ops->pc_load is called with its name; for each
+ * variable, ops->pc_setenv with the line number, the name and the value;
+ * for each line refused, ops->pc_complain with the line number and why
+ * (each NUL-terminated, in buffers of the parser's).  A NULL callback
+ * skips that kind of line.  Returns the number of lines refused.
  */
 int
 preload_conf_parse(const char *text, size_t len,
-    void (*load)(void *, const char *),
-    void (*complain)(void *, int, const char *), void *arg)
+    const struct preload_conf_ops *ops, void *arg)
 {
-	char name[PRELOAD_MODNAMELEN];
-	const char *line, *nl, *mod, *why;
-	size_t linelen, modlen;
+	char name[MAX(PRELOAD_MODNAMELEN, KENV_MNAMELEN)];
+	char value[KENV_MVALLEN];
+	const char *line, *nl, *key, *val, *why;
+	size_t linelen, keylen, vallen;
 	int lineno, nbad, r;
-	bool ignored;
 
 	nbad = 0;
 	lineno = 0;
@@ -475,27 +540,36 @@ preload_conf_parse(const char *text, size_t len,
 		lineno++;
 		nl = pl_scan(line, text + len, '\n');
 		linelen = nl - line;
-		if (pl_scan(line, nl, '\0') != nl) {
-			complain(arg, lineno, "NUL character in the line");
+		why = NULL;
+		r = PL_NONE;
+		if (pl_scan(line, nl, '\0') != nl)
+			why = "NUL character in the line";
+		else if (linelen >= PRELOAD_CONFLINELEN)
+			why = "line too long";
+		else {
+			r = pl_conf_line(line, linelen, &key, &keylen, &val,
+			    &vallen, &why);
+			if (r == PL_LOAD && (keylen == 0 ||
+			    keylen >= PRELOAD_MODNAMELEN))
+				why = "module name empty or too long";
+		}
+		if (why != NULL) {
+			if (ops->pc_complain != NULL)
+				ops->pc_complain(arg, lineno, why);
 			nbad++;
 			continue;
 		}
-		r = pl_conf_line(line, linelen, &mod, &modlen, &why, &ignored);
-		if (r < 0) {
-			complain(arg, lineno, why);
-			nbad++;
-			continue;
+		if (r == PL_LOAD && ops->pc_load != NULL) {
+			memcpy(name, key, keylen);
+			name[keylen] = '\0';
+			ops->pc_load(arg, name);
+		} else if (r == PL_SETENV && ops->pc_setenv != NULL) {
+			memcpy(name, key, keylen);
+			name[keylen] = '\0';
+			memcpy(value, val, vallen);
+			value[vallen] = '\0';
+			ops->pc_setenv(arg, lineno, name, value);
 		}
-		if (r == 0)
-			continue;
-		if (modlen == 0 || modlen >= sizeof(name)) {
-			complain(arg, lineno, "module name empty or too long");
-			nbad++;
-			continue;
-		}
-		memcpy(name, mod, modlen);
-		name[modlen] = '\0';
-		load(arg, name);
 	}
 	return (nbad);
 }
@@ -522,4 +596,4 @@ preload_init(void *arg)
 	printf("preload: %zu entries in a cpio image of %zu bytes\n",
 	    preload_kernel.pi_nfiles, preload_size);
 }
-SYSINIT(preload, SI_SUB_KLD, SI_ORDER_FIRST, preload_init, NULL);
+SYSINIT(preload, SI_SUB_TUNABLES, SI_ORDER_SECOND, preload_init, NULL);

@@ -15,6 +15,7 @@
 #define	PRELOAD_NAMELEN		256	/* longest entry name, with its NUL */
 #define	PRELOAD_MODNAMELEN	60	/* longest module name in loader.conf */
 #define	PRELOAD_ERRLEN		160
+#define	PRELOAD_CONFLINELEN	1024	/* longest loader.conf line, with NUL */
 
 struct preload_image {
 	const unsigned char *pi_base;		/* the archive */
@@ -36,9 +37,15 @@ int	preload_find(const struct preload_image *, const char *,
 	    struct preload_file *);
 int	preload_entry(const struct preload_image *, size_t,
 	    struct preload_file *);
+/* What preload_conf_parse() calls for each kind of line; NULL skips. */
+struct preload_conf_ops {
+	void	(*pc_load)(void *, const char *);
+	void	(*pc_setenv)(void *, int, const char *, const char *);
+	void	(*pc_complain)(void *, int, const char *);
+};
+
 int	preload_conf_parse(const char *, size_t,
-	    void (*)(void *, const char *),
-	    void (*)(void *, int, const char *), void *);
+	    const struct preload_conf_ops *, void *);
 
 extern struct preload_image preload_kernel;	/* the boot image */
 

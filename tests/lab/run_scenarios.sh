@@ -24,12 +24,15 @@ labtool=$OBJTOP/tests/lab/xn_labtool
 xbdtool=$OBJTOP/tests/lab/xbd_labtool
 # ... and a preload image that loads xbd(4) at boot (scenarios/xbd.sh).
 preload_xbd=$OBJTOP/boot/preload-xbd.cpio
+# ... and one that loads xn(4) with variables from loader.conf
+# (scenarios/loaderconf.sh).
+preload_net=$OBJTOP/boot/preload-net.cpio
 mkdir -p "$OBJTOP/lab"
 
 stamp() {
 	cat "$kernel" "$preload" "$SRCTOP"/tests/lab/scenarios/*.sh "$labtool" \
 	    "$xbdtool" "$SRCTOP/tests/lab/xbd.subr" \
-	    "$preload_xbd" \
+	    "$preload_xbd" "$preload_net" \
 	    "$SRCTOP"/tools/lab/lab "$SRCTOP"/tools/lab/dom0/* 2>/dev/null |
 	    sha256sum | cut -c1-16
 }
@@ -51,6 +54,7 @@ if [ -f "$labtool" ]; then
 fi
 [ -f "$xbdtool" ] && set -- -f "$xbdtool" "$@"
 [ -f "$preload_xbd" ] && set -- -f "$preload_xbd" "$@"
+[ -f "$preload_net" ] && set -- -f "$preload_net" "$@"
 if [ -f "$preload" ]; then
 	set -- -r "$preload" "$@"
 else

@@ -21,7 +21,11 @@
 
 #include <atf-c.h>
 
+#include <sys/kenv.h>
 #include <sys/preload.h>
+
+/* init_main.c's, which kern_environment.c sets. */
+int bootverbose;
 
 #ifndef EFTYPE
 #define	EFTYPE	79		/* as in subr_preload.c on the host */
@@ -344,7 +348,8 @@ append(char *buf, size_t size, const char *s)
 
 struct conf {
 	char	loaded[256];
-	char	complaints[1024];
+	char	env[2048];
+	char	complaints[2048];
 };
 
 static void
@@ -354,6 +359,16 @@ conf_load(void *arg, const char *name)
 
 	append(c->loaded, sizeof(c->loaded), name);
 	append(c->loaded, sizeof(c->loaded), " ");
+}
+
+static void
+conf_setenv(void *arg, int line, const char *name, const char *value)
+{
+	struct conf *c = arg;
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%d:%s=[%s]|", line, name, value);
+	append(c->env, sizeof(c->env), buf);
 }
 
 static void
@@ -369,8 +384,20 @@ conf_complain(void *arg, int line, const char *why)
 static int
 conf(struct conf *c, const char *text, size_t len)
 {
+	static const struct preload_conf_ops ops = {
+		.pc_load = conf_load,
+		.pc_setenv = conf_setenv,
+		.pc_complain = conf_complain,
+	};
+
 	memset(c, 0, sizeof(*c));
-	return (preload_conf_parse(text, len, conf_load, conf_complain, c));
+	return (preload_conf_parse(text, len, &ops, c));
+}
+
+static int
+conf_str(struct conf *c, const char *text)
+{
+	return (conf(c, text, strlen(text)));
 }
 
 ATF_TC_WITHOUT_HEAD(loader_conf);
@@ -403,17 +430,18 @@ ATF_TC_BODY(loader_conf, tc)
 	ATF_CHECK_EQ(conf(&c, good_conf, sizeof(good_conf) - 1), 0);
 	ATF_CHECK_STREQ(c.loaded, "a b d e-f.g h ");
 	ATF_CHECK_STREQ(c.complaints, "");
+	ATF_CHECK_STREQ(c.env, "");
 
-	ATF_CHECK_EQ(conf(&c, bad_conf, sizeof(bad_conf) - 1), 7);
+	ATF_CHECK_EQ(conf(&c, bad_conf, sizeof(bad_conf) - 1), 5);
 	ATF_CHECK_STREQ(c.loaded, "a e ");
 	ATF_CHECK_STREQ(c.complaints,
 	    "2:expected '=' after the variable name|"
 	    "3:expected a variable name|"
 	    "4:unterminated quoted value|"
 	    "5:unexpected text after the value|"
-	    "6:the value of a _load variable must be YES or NO|"
-	    "7:not a <module>_load variable; ignored|"
-	    "8:not a <module>_load variable; ignored|");
+	    "6:the value of a _load variable must be YES or NO|");
+	/* Not a _load line: a variable; "_load" alone is a name too. */
+	ATF_CHECK_STREQ(c.env, "7:kern.hz=[100]|8:_load=[YES]|");
 
 	ATF_CHECK_EQ(conf(&c, nul, sizeof(nul) - 1), 1);
 	ATF_CHECK_STREQ(c.loaded, "a c ");
@@ -428,6 +456,198 @@ ATF_TC_BODY(loader_conf, tc)
 	ATF_CHECK_STREQ(c.loaded, "");
 }
 
+/* loader.conf variables: the syntax, and what is set. */
+ATF_TC_WITHOUT_HEAD(loader_conf_env);
+ATF_TC_BODY(loader_conf_env, tc)
+{
+	static const char good[] =
+	    "ifconfig_xn0=\"inet 10.99.0.5/24\"\n"
+	    "  defaultrouter = 10.99.0.1   # the bridge\n"
+	    "hw.xbd.max_queues=2\r\n"
+	    "empty=\"\"\n"
+	    "bare=\n"
+	    "hash=\"a # b\"  # a comment after a quoted #\n"
+	    "xn_load=\"YES\"\n"
+	    "punct=\"~!@$%^&*()'=\"\n"
+	    "last=\"value\"";
+	struct conf c;
+
+	ATF_CHECK_EQ(conf(&c, good, sizeof(good) - 1), 0);
+	ATF_CHECK_STREQ(c.complaints, "");
+	ATF_CHECK_STREQ(c.loaded, "xn ");
+	ATF_CHECK_STREQ(c.env,
+	    "1:ifconfig_xn0=[inet 10.99.0.5/24]|"
+	    "2:defaultrouter=[10.99.0.1]|"
+	    "3:hw.xbd.max_queues=[2]|"
+	    "4:empty=[]|"
+	    "5:bare=[]|"
+	    "6:hash=[a # b]|"
+	    "8:punct=[~!@$%^&*()'=]|"
+	    "9:last=[value]|");
+}
+
+/* Hostile lines: each refused whole, with a reason; the rest still read. */
+ATF_TC_WITHOUT_HEAD(loader_conf_hostile);
+ATF_TC_BODY(loader_conf_hostile, tc)
+{
+	static const struct {
+		const char	*line;
+		const char	*why;
+	} bad[] = {
+		{ "a=\"x\ty\"", "control or non-ASCII character in the value" },
+		{ "a=\"x\033[2Jy\"",
+		    "control or non-ASCII character in the value" },
+		{ "a=\"caf\xc3\xa9\"",
+		    "control or non-ASCII character in the value" },
+		{ "a=x\x7fy", "control or non-ASCII character in the value" },
+		{ "a=\x01", "control or non-ASCII character in the value" },
+		{ "a=\"x\" \"y\"", "unexpected text after the value" },
+		{ "a=x\"y\"", "unexpected text after the value" },
+		{ "a=\"x", "unterminated quoted value" },
+		{ "a=\"x\\\"y\"", "unexpected text after the value" },
+		{ "a b=1", "expected '=' after the variable name" },
+		{ "a$=1", "expected '=' after the variable name" },
+		{ "\"a\"=1", "expected a variable name" },
+		{ "xn_name=\"if_xn\"",
+		    "a FreeBSD loader module directive pvbsd does not have; "
+		    "ignored" },
+		{ "xn_flags=\"-v\"",
+		    "a FreeBSD loader module directive pvbsd does not have; "
+		    "ignored" },
+		{ "xn_before=\"x\"",
+		    "a FreeBSD loader module directive pvbsd does not have; "
+		    "ignored" },
+	};
+	struct conf c;
+	char text[4096], buf[256], name[64], val[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "ok1=1\n%s\nok2=2\n",
+		    bad[i].line);
+		ATF_CHECK_EQ_MSG(conf_str(&c, text), 1, "%s", bad[i].line);
+		snprintf(buf, sizeof(buf), "2:%s|", bad[i].why);
+		ATF_CHECK_STREQ_MSG(c.complaints, buf, "%s", bad[i].line);
+		ATF_CHECK_STREQ_MSG(c.env, "1:ok1=[1]|3:ok2=[2]|", "%s",
+		    bad[i].line);
+	}
+
+	/* Names: 31 characters fit, 32 do not. */
+	memset(name, 'n', sizeof(name));
+	name[KENV_MNAMELEN - 1] = '\0';
+	snprintf(text, sizeof(text), "%s=1\n", name);
+	ATF_CHECK_EQ(conf_str(&c, text), 0);
+	ATF_CHECK_EQ(strlen(c.env), strlen("1:=[1]|") + KENV_MNAMELEN - 1);
+	name[KENV_MNAMELEN - 1] = 'n';
+	name[KENV_MNAMELEN] = '\0';
+	snprintf(text, sizeof(text), "%s=1\nok=1\n", name);
+	ATF_CHECK_EQ(conf_str(&c, text), 1);
+	ATF_CHECK_STREQ(c.complaints, "1:variable name too long|");
+	ATF_CHECK_STREQ(c.env, "2:ok=[1]|");
+
+	/* Values: 127 characters fit, 128 do not, quoted or not. */
+	memset(val, 'v', sizeof(val));
+	val[KENV_MVALLEN - 1] = '\0';
+	snprintf(text, sizeof(text), "a=\"%s\"\nb=%s\n", val, val);
+	ATF_CHECK_EQ(conf_str(&c, text), 0);
+	ATF_CHECK_EQ(strlen(c.env), 2 * (strlen("1:a=[]|") +
+	    KENV_MVALLEN - 1));
+	val[KENV_MVALLEN - 1] = 'v';
+	val[KENV_MVALLEN] = '\0';
+	snprintf(text, sizeof(text), "a=\"%s\"\nb=%s\nc=3\n", val, val);
+	ATF_CHECK_EQ(conf_str(&c, text), 2);
+	ATF_CHECK_STREQ(c.complaints, "1:value too long|2:value too long|");
+	ATF_CHECK_STREQ(c.env, "3:c=[3]|");
+
+	/* Lines: a comment of PRELOAD_CONFLINELEN characters is too long. */
+	memset(text, '#', PRELOAD_CONFLINELEN);
+	strcpy(text + PRELOAD_CONFLINELEN, "\nok=1\n");
+	ATF_CHECK_EQ(conf_str(&c, text), 1);
+	ATF_CHECK_STREQ(c.complaints, "1:line too long|");
+	ATF_CHECK_STREQ(c.env, "2:ok=[1]|");
+	text[0] = 'x';
+	text[1] = '=';
+	text[PRELOAD_CONFLINELEN - 1] = '\n';
+	text[PRELOAD_CONFLINELEN] = '\0';
+	ATF_CHECK_EQ(conf_str(&c, text), 0);
+	ATF_CHECK_STREQ(c.env, "1:x=[]|");
+
+	/* A comment may hold anything but NUL. */
+	ATF_CHECK_EQ(conf_str(&c, "# caf\xc3\xa9 \x01\x7f\na=1 # \xff\n"), 0);
+	ATF_CHECK_STREQ(c.env, "2:a=[1]|");
+	ATF_CHECK_STREQ(c.complaints, "");
+}
+
+/*
+ * The kernel environment: the command line first, then loader.conf,
+ * which cannot override it; limits and the full table.
+ */
+ATF_TC_WITHOUT_HEAD(kenv_precedence);
+ATF_TC_BODY(kenv_precedence, tc)
+{
+	static const char cmdline[] =
+	    "ktest=all ifconfig_xn0=\"inet 10.0.0.1/8\" x=1 x=2 flag";
+	const char *name, *value;
+	char big[KENV_MVALLEN + 1], key[16];
+	int i, n, origin;
+
+	kenv_init(cmdline, sizeof(cmdline));
+	ATF_CHECK_STREQ(kern_getenv("ifconfig_xn0"), "inet 10.0.0.1/8");
+	ATF_CHECK_STREQ(kern_getenv("x"), "2");
+	ATF_CHECK_STREQ(kern_getenv("flag"), "1");
+
+	/* The command line wins over loader.conf. */
+	ATF_CHECK_EQ(kenv_setloader("ifconfig_xn0", "inet 10.99.0.5/24"),
+	    EEXIST);
+	ATF_CHECK_STREQ(kern_getenv("ifconfig_xn0"), "inet 10.0.0.1/8");
+	ATF_CHECK_EQ(kenv_setloader("x", "3"), EEXIST);
+	ATF_CHECK_STREQ(kern_getenv("x"), "2");
+
+	/* A new variable; a later loader.conf line replaces it. */
+	ATF_CHECK_EQ(kenv_setloader("defaultrouter", "10.99.0.1"), 0);
+	ATF_CHECK_EQ(kenv_setloader("defaultrouter", "10.99.0.2"), 0);
+	ATF_CHECK_STREQ(kern_getenv("defaultrouter"), "10.99.0.2");
+	n = 0;
+	for (i = 0; kenv_entry(i, &name, &value, &origin) == 0; i++) {
+		if (strcmp(name, "defaultrouter") == 0) {
+			n++;
+			ATF_CHECK_EQ(origin, KENV_LOADER);
+		}
+		if (strcmp(name, "ktest") == 0)
+			ATF_CHECK_EQ(origin, KENV_CMDLINE);
+	}
+	ATF_CHECK_EQ(n, 1);
+	ATF_CHECK_EQ(i, 6);
+	ATF_CHECK_EQ(kenv_entry(-1, &name, &value, &origin), ENOENT);
+
+	/* kern_setenv() replaces anything. */
+	ATF_CHECK_EQ(kern_setenv("x", "4"), 0);
+	ATF_CHECK_STREQ(kern_getenv("x"), "4");
+
+	/* What the table cannot hold is refused, never cut. */
+	memset(big, 'v', sizeof(big));
+	big[KENV_MVALLEN] = '\0';
+	ATF_CHECK_EQ(kenv_setloader("big", big), ENAMETOOLONG);
+	ATF_CHECK_EQ(kern_getenv("big"), NULL);
+	big[KENV_MVALLEN - 1] = '\0';
+	ATF_CHECK_EQ(kenv_setloader("big", big), 0);
+	ATF_CHECK_EQ(strlen(kern_getenv("big")), KENV_MVALLEN - 1);
+	ATF_CHECK_EQ(kenv_setloader("bad name", "1"), EINVAL);
+	ATF_CHECK_EQ(kenv_setloader("", "1"), EINVAL);
+	ATF_CHECK_EQ(kenv_setloader("ctl", "a\nb"), EINVAL);
+	ATF_CHECK_EQ(kenv_setloader("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", "1"),
+	    ENAMETOOLONG);
+	for (i = 0; ; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		if (kenv_setloader(key, "1") != 0)
+			break;
+	}
+	ATF_CHECK_EQ(kenv_setloader("one_more", "1"), ENOMEM);
+	ATF_CHECK_EQ(i, KENV_MAXVARS - 7);
+	ATF_CHECK_EQ(kenv_setloader("k0", "2"), 0);	/* replacing fits */
+	ATF_CHECK_STREQ(kern_getenv("k0"), "2");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, lookup);
@@ -437,5 +657,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, archive_faults);
 	ATF_TP_ADD_TC(tp, built_image);
 	ATF_TP_ADD_TC(tp, loader_conf);
+	ATF_TP_ADD_TC(tp, loader_conf_env);
+	ATF_TP_ADD_TC(tp, loader_conf_hostile);
+	ATF_TP_ADD_TC(tp, kenv_precedence);
 	return (atf_no_error());
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/kenv.h>
 #include <sys/preload.h>
 
 #ifndef EFTYPE
@@ -39,6 +40,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct counts {
 	int	loaded;
+	int	set;
 	int	complaints;
 };
 
@@ -49,6 +51,19 @@ fz_load(void *arg, const char *name)
 
 	CHECK(name[0] != '\0' && strlen(name) < PRELOAD_MODNAMELEN);
 	c->loaded++;
+}
+
+static void
+fz_setenv(void *arg, int line, const char *name, const char *value)
+{
+	struct counts *c = arg;
+	const char *p;
+
+	CHECK(line > 0 && name[0] != '\0');
+	CHECK(strlen(name) < KENV_MNAMELEN && strlen(value) < KENV_MVALLEN);
+	for (p = value; *p != '\0'; p++)
+		CHECK(*p >= ' ' && *p <= '~');
+	c->set++;
 }
 
 static void
@@ -73,8 +88,14 @@ conf(const char *text, size_t len)
 	struct counts c;
 	int nbad;
 
+	static const struct preload_conf_ops ops = {
+		.pc_load = fz_load,
+		.pc_setenv = fz_setenv,
+		.pc_complain = fz_complain,
+	};
+
 	memset(&c, 0, sizeof(c));
-	nbad = preload_conf_parse(text, len, fz_load, fz_complain, &c);
+	nbad = preload_conf_parse(text, len, &ops, &c);
 	CHECK(nbad == c.complaints);
 }
 
