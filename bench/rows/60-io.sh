@@ -9,10 +9,12 @@
 #
 # Disk: a file in dom0's tmpfs, given to each guest as xvda (blkback on
 # a loop device) and set up as a loop device in dom0 for its baseline.
-# Sequential 1 MiB writes and reads and random 4 KiB reads, one request
-# at a time, the page cache bypassed: pvbsd's monitor `diskbench'
-# (disk(9) requests), and labperf (tools/lab/guest/labperf.c, O_DIRECT
-# pread/pwrite) in the Linux guest and in dom0.
+# Sequential 1 MiB writes and reads one request at a time (queue depth
+# 1), random 4 KiB reads and writes at queue depth 1 and 32, the page
+# cache bypassed: pvbsd's monitor `diskbench' (disk(9) requests, QD kept
+# in flight), and labperf (tools/lab/guest/labperf.c, O_DIRECT
+# pread/pwrite; QD processes each with one request in flight) in the
+# Linux guest and in dom0.
 #
 # Network: pvbsd (10.99.0.5) and Linux (10.99.0.2) on the lab bridge with
 # dom0 (10.99.0.1).  UDP datagrams of 64 and 1472 bytes sent as fast as
@@ -90,11 +92,21 @@ row_guest_rate() {
 	tr -d '\r' <"$(bench_console "$1")" | grep -E "$2" | row_rate "$3"
 }
 
-ROW_ALL="seqwrite seqread randread tx64 tx1472 rx64 rx1472 rtt"
+# the random rows, KEY:MODE:QD
+ROW_RAND="randread:randread:1 randwrite:randwrite:1 randread32:randread:32
+    randwrite32:randwrite:32"
+
+# row_rand T: set k, m and d from T (KEY:MODE:QD)
+row_rand() {
+	k=${1%%:*} m=${1#*:}
+	d=${m#*:} m=${m%%:*}
+}
+
+ROW_ALL="seqwrite seqread randread randwrite randread32 randwrite32 tx64 tx1472 rx64 rx1472 rtt"
 
 # pvbsd: kldload xbd and xn, diskbench, udpsrc/udpsink, ping
 row_pvbsd() {
-	local g=bench-io k v s=$ROW_UDP_SECS
+	local g=bench-io k m d t v s=$ROW_UDP_SECS
 	if ! bench_boot $g "$BENCH_PVBSD_READY" 60 memory=48 \
 	    "disk=['format=raw, vdev=xvda, access=rw, script=block, target=$ROW_IMG']" \
 	    "vif=['mac=00:16:3e:1a:b0:07, bridge=xenbr0']"; then
@@ -114,8 +126,11 @@ row_pvbsd() {
 	row_got io.seqwrite.pvbsd "$(row_last $g 'diskbench xbd0 seqwrite MBps ([0-9.]+)')" "no diskbench seqwrite figure"
 	bench_mon $g "diskbench xbd0 seqread 1m 1 ${ROW_SEQ_MB}m" 300
 	row_got io.seqread.pvbsd "$(row_last $g 'diskbench xbd0 seqread MBps ([0-9.]+)')" "no diskbench seqread figure"
-	bench_mon $g "diskbench xbd0 randread 4096 1 $((ROW_RAND_OPS * 4096))" 300
-	row_got io.randread.pvbsd "$(row_last $g 'diskbench xbd0 randread IOPS ([0-9]+)')" "no diskbench randread figure"
+	for t in $ROW_RAND; do
+		row_rand $t
+		bench_mon $g "diskbench xbd0 $m 4096 $d $((ROW_RAND_OPS * 4096))" 300
+		row_got io.$k.pvbsd "$(row_last $g "diskbench xbd0 $m IOPS ([0-9]+)")" "no diskbench $m QD$d figure"
+	done
 	bench_mon $g "ping -c $ROW_PINGS 10.99.0.1" 60
 	row_got io.rtt.pvbsd "$(row_last $g 'round-trip min/avg/max/stddev = ([0-9.]+)/.*')" "no ping summary"
 	for v in 64 1472; do
@@ -144,7 +159,7 @@ row_lsh() {
 
 # Linux: the same with labperf and busybox's ping
 row_linux() {
-	local g=bench-lio k v s=$ROW_UDP_SECS
+	local g=bench-lio k m d t v s=$ROW_UDP_SECS
 	if ! bench_boot $g 'LAB-GUEST: shell ready*' 240 \
 	    "kernel=\"$BENCH_LINUX_KERNEL\"" "ramdisk=\"$BENCH_LINUX_RAMDISK\"" \
 	    memory=128 "extra=\"console=hvc0 quiet labmode=net,shell\"" \
@@ -158,8 +173,11 @@ row_linux() {
 		row_lsh "labperf disk /dev/xvda $k 1048576 $ROW_SEQ_MB" "^labperf disk $k[ :]" 300
 		row_got io.$k.linux "$(row_last $g "labperf disk $k .* MBps=([0-9.]+) .*")" "no labperf $k figure: $(row_last $g '(labperf disk.*)')"
 	done
-	row_lsh "labperf disk /dev/xvda randread 4096 $ROW_RAND_OPS" '^labperf disk randread[ :]' 300
-	row_got io.randread.linux "$(row_last $g 'labperf disk randread .* IOPS=([0-9]+)')" "no labperf randread figure: $(row_last $g '(labperf disk.*)')"
+	for t in $ROW_RAND; do
+		row_rand $t
+		row_lsh "labperf disk /dev/xvda $m 4096 $ROW_RAND_OPS $d" "^labperf disk $m[ :]" 300
+		row_got io.$k.linux "$(row_last $g "labperf disk $m .* IOPS=([0-9]+)")" "no labperf $m QD$d figure: $(row_last $g '(labperf disk.*)')"
+	done
 	row_lsh "ping -c $ROW_PINGS 10.99.0.1" 'round-trip min/avg/max = ' 60
 	row_got io.rtt.linux "$(row_last $g 'round-trip min/avg/max = ([0-9.]+)/.*')" "no ping summary"
 	for v in 64 1472; do
@@ -182,17 +200,20 @@ row_linux() {
 
 # dom0: labperf on a loop device of the image, and to itself over lo
 row_dom0() {
-	local d k v s=$ROW_UDP_SECS
-	if d=$(losetup-util -f --show $ROW_IMG) && [ -n "$d" ]; then
+	local dev k m d t v s=$ROW_UDP_SECS
+	if dev=$(losetup-util -f --show $ROW_IMG) && [ -n "$dev" ]; then
 		for k in seqwrite seqread; do
-			v=$($ROW_PERF disk "$d" $k 1048576 $ROW_SEQ_MB)
+			v=$($ROW_PERF disk "$dev" $k 1048576 $ROW_SEQ_MB)
 			row_got io.$k.dom0 "$(echo "$v" | sed -n 's/.* MBps=\([0-9.]*\) .*/\1/p')" "labperf: $v"
 		done
-		v=$($ROW_PERF disk "$d" randread 4096 $ROW_RAND_OPS)
-		row_got io.randread.dom0 "$(echo "$v" | sed -n 's/.* IOPS=\([0-9]*\)$/\1/p')" "labperf: $v"
-		losetup-util -d "$d"
+		for t in $ROW_RAND; do
+			row_rand $t
+			v=$($ROW_PERF disk "$dev" $m 4096 $ROW_RAND_OPS $d)
+			row_got io.$k.dom0 "$(echo "$v" | sed -n 's/.* IOPS=\([0-9]*\)$/\1/p')" "labperf: $v"
+		done
+		losetup-util -d "$dev"
 	else
-		for k in seqwrite seqread randread; do
+		for k in seqwrite seqread randread randwrite randread32 randwrite32; do
 			bench_fail io.$k.dom0 "losetup failed"
 		done
 	fi
@@ -222,6 +243,15 @@ row_report() {
 	    "as above"
 	ROW "xbd random 4 KiB reads, QD1 (IOPS)" "$(stat io.randread.pvbsd)" \
 	    "$(stat io.randread.linux)" "$(stat io.randread.dom0)" "ratio>=1.5" \
+	    "as above"
+	ROW "xbd random 4 KiB writes, QD1 (IOPS)" "$(stat io.randwrite.pvbsd)" \
+	    "$(stat io.randwrite.linux)" "$(stat io.randwrite.dom0)" "-" \
+	    "as above"
+	ROW "xbd random 4 KiB reads, QD32 (IOPS)" "$(stat io.randread32.pvbsd)" \
+	    "$(stat io.randread32.linux)" "$(stat io.randread32.dom0)" "-" \
+	    "pvbsd: diskbench keeps 32 in flight; Linux and dom0: 32 labperf processes, one request each"
+	ROW "xbd random 4 KiB writes, QD32 (IOPS)" "$(stat io.randwrite32.pvbsd)" \
+	    "$(stat io.randwrite32.linux)" "$(stat io.randwrite32.dom0)" "-" \
 	    "as above"
 	ROW "xn UDP 64-byte datagrams, guest to dom0 (datagrams/s)" \
 	    "$(stat io.tx64.pvbsd)" "$(stat io.tx64.linux)" \

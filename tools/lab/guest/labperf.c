@@ -11,11 +11,16 @@
  * monitor commands diskbench, udpsrc and udpsink do, the same way, so
  * the figures compare:
  *
- * labperf disk DEV seqread|seqwrite|randread BS COUNT
- *	COUNT requests of BS bytes, one at a time (queue depth 1), with
- *	O_DIRECT so the page cache is not measured: sequential from offset
- *	0 (wrapping), or random BS-aligned offsets.  Writes write zeros.
- *	Prints "labperf disk MODE bs=B ops=N us=T MBps=X.XX IOPS=N".
+ * labperf disk DEV seqread|seqwrite|randread|randwrite BS COUNT [QD]
+ *	COUNT requests of BS bytes with O_DIRECT so the page cache is not
+ *	measured: sequential from offset 0 (wrapping), or random BS-aligned
+ *	offsets.  Writes write zeros.  QD (default 1) processes issue them,
+ *	each one request at a time, so up to QD are in flight: process k
+ *	takes requests k, k + QD, k + 2 QD, ... (sequential offsets
+ *	interleave; random ones come from a generator seeded per process).
+ *	Prints "labperf disk MODE bs=B ops=N us=T MBps=X.XX IOPS=N" (with
+ *	" qd=Q" before "us=" when QD > 1), the time from the start of the
+ *	first process to the end of the last (writes: and one fdatasync).
  * labperf udpsrc A.B.C.D PORT SIZE SECS
  *	Sends SIZE-byte datagrams as fast as the socket takes them for SECS
  *	seconds.  Prints "labperf udpsrc size=S datagrams=N errors=E".
@@ -31,6 +36,7 @@
 #define	_GNU_SOURCE
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,46 +60,26 @@ now_us(void)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: labperf disk DEV seqread|seqwrite|randread "
-	    "BS COUNT\n"
+	fprintf(stderr, "usage: labperf disk DEV "
+	    "seqread|seqwrite|randread|randwrite BS COUNT [QD]\n"
 	    "       labperf udpsrc A.B.C.D PORT SIZE SECS\n"
 	    "       labperf udpsink PORT SECS\n");
 	return (2);
 }
 
+/*
+ * Requests k, k + qd, ... below count, one at a time; 0 or 1 (and a line
+ * saying why).  The caller syncs writes once, after every process.
+ */
 static int
-disk(char **argv)
+disk_run(int fd, const char *mode, int wr, int seq, void *buf, size_t bs,
+    uint64_t span, uint64_t count, uint64_t k, uint64_t qd)
 {
-	const char *dev = argv[0], *mode = argv[1];
-	size_t bs = strtoul(argv[2], NULL, 0);
-	uint64_t count = strtoull(argv[3], NULL, 0), i, span, off, rnd, t0, us;
-	off_t size;
-	void *buf;
+	uint64_t i, off, rnd;
 	ssize_t n;
-	int fd, wr, seq;
 
-	wr = strcmp(mode, "seqwrite") == 0;
-	seq = wr || strcmp(mode, "seqread") == 0;
-	if ((!seq && strcmp(mode, "randread") != 0) || bs == 0 ||
-	    bs % 512 != 0 || count == 0)
-		return (usage());
-	if ((fd = open(dev, (wr ? O_WRONLY : O_RDONLY) | O_DIRECT)) < 0) {
-		printf("labperf disk %s: cannot open %s: %s\n", mode, dev,
-		    strerror(errno));
-		return (1);
-	}
-	if ((size = lseek(fd, 0, SEEK_END)) <= 0 || (uint64_t)size < bs) {
-		printf("labperf disk %s: %s: size %lld\n", mode, dev,
-		    (long long)size);
-		return (1);
-	}
-	span = (uint64_t)size / bs;
-	if (posix_memalign(&buf, 4096, bs) != 0)
-		return (1);
-	memset(buf, 0, bs);
-	rnd = 0x9e3779b97f4a7c15ULL;
-	t0 = now_us();
-	for (i = 0; i < count; i++) {
+	rnd = 0x9e3779b97f4a7c15ULL ^ (k * 0xbf58476d1ce4e5b9ULL);
+	for (i = k; i < count; i += qd) {
 		if (seq)
 			off = (i % span) * bs;
 		else {
@@ -111,6 +97,67 @@ disk(char **argv)
 			return (1);
 		}
 	}
+	return (0);
+}
+
+static int
+disk(char **argv, int argc)
+{
+	const char *dev = argv[0], *mode = argv[1];
+	size_t bs = strtoul(argv[2], NULL, 0);
+	uint64_t count = strtoull(argv[3], NULL, 0), qd = 1, k, span, t0, us;
+	char qds[32];
+	off_t size;
+	pid_t pid;
+	void *buf;
+	int fd, wr, seq, st, bad;
+
+	if (argc == 5)
+		qd = strtoull(argv[4], NULL, 0);
+	wr = strcmp(mode, "seqwrite") == 0 || strcmp(mode, "randwrite") == 0;
+	seq = strncmp(mode, "seq", 3) == 0;
+	if ((strcmp(mode, "seqread") != 0 && strcmp(mode, "seqwrite") != 0 &&
+	    strcmp(mode, "randread") != 0 && strcmp(mode, "randwrite") != 0) ||
+	    bs == 0 || bs % 512 != 0 || count == 0 || qd == 0 || qd > 256 ||
+	    qd > count)
+		return (usage());
+	if ((fd = open(dev, (wr ? O_WRONLY : O_RDONLY) | O_DIRECT)) < 0) {
+		printf("labperf disk %s: cannot open %s: %s\n", mode, dev,
+		    strerror(errno));
+		return (1);
+	}
+	if ((size = lseek(fd, 0, SEEK_END)) <= 0 || (uint64_t)size < bs) {
+		printf("labperf disk %s: %s: size %lld\n", mode, dev,
+		    (long long)size);
+		return (1);
+	}
+	span = (uint64_t)size / bs;
+	if (posix_memalign(&buf, 4096, bs) != 0)
+		return (1);
+	memset(buf, 0, bs);
+	t0 = now_us();
+	if (qd == 1) {
+		if (disk_run(fd, mode, wr, seq, buf, bs, span, count, 0, 1) != 0)
+			return (1);
+	} else {
+		bad = 0;
+		for (k = 0; k < qd; k++) {
+			if ((pid = fork()) < 0) {
+				printf("labperf disk %s: fork: %s\n", mode,
+				    strerror(errno));
+				bad = 1;
+				break;
+			}
+			if (pid == 0)
+				_exit(disk_run(fd, mode, wr, seq, buf, bs, span,
+				    count, k, qd));
+		}
+		while (wait(&st) > 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				bad = 1;
+		if (bad)
+			return (1);
+	}
 	if (wr && fdatasync(fd) != 0 && errno != EINVAL) {
 		printf("labperf disk %s: fdatasync: %s\n", mode,
 		    strerror(errno));
@@ -119,8 +166,11 @@ disk(char **argv)
 	us = now_us() - t0;
 	if (us == 0)
 		us = 1;
-	printf("labperf disk %s bs=%zu ops=%llu us=%llu MBps=%llu.%02llu "
-	    "IOPS=%llu\n", mode, bs, (unsigned long long)count,
+	qds[0] = '\0';
+	if (qd > 1)
+		snprintf(qds, sizeof(qds), " qd=%llu", (unsigned long long)qd);
+	printf("labperf disk %s bs=%zu ops=%llu%s us=%llu MBps=%llu.%02llu "
+	    "IOPS=%llu\n", mode, bs, (unsigned long long)count, qds,
 	    (unsigned long long)us,
 	    (unsigned long long)(count * bs / us),
 	    (unsigned long long)(count * bs * 100 / us % 100),
@@ -213,8 +263,8 @@ int
 main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 6 && strcmp(argv[1], "disk") == 0)
-		return (disk(argv + 2));
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "disk") == 0)
+		return (disk(argv + 2, argc - 2));
 	if (argc == 6 && strcmp(argv[1], "udpsrc") == 0)
 		return (udpsrc(argv + 2));
 	if (argc == 4 && strcmp(argv[1], "udpsink") == 0)
