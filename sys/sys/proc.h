@@ -28,15 +28,16 @@ struct thread {
 	int		 td_state;	/* [e] TDS_* */
 	int		 td_critnest;	/* [c] critical_enter depth */
 	int		 td_intr;	/* [c] in an interrupt handler */
+	int		 td_timedout;	/* [e] the sleep timed out */
 	const void	*td_wchan;	/* [e] what it sleeps on */
 	const char	*td_wmesg;	/* [e] why */
-	int		 td_timedout;	/* [e] the sleep timed out */
 	struct callout	 td_slpcallout;	/* [e] sleep timeout */
 	vm_offset_t	 td_kstack;	/* [I] lowest mapped byte */
 	size_t		 td_kstack_size; /* [I] */
 	void		*td_fpu;	/* [e] FPU save area, or NULL */
 	bool		 td_fpu_used;	/* [e] td_fpu holds its state */
 	u_long		 td_switches;	/* [e] times switched in */
+	uint64_t	 td_woken_ns;	/* [e] made runnable at, or 0 */
 };
 
 #define	TDS_RUNNING	1
@@ -49,6 +50,10 @@ struct thread {
 extern struct thread *curthread;
 extern struct thread thread0;
 extern u_long sched_switches;
+extern u_long sched_upcall_deferred;
+extern uint64_t sched_idle_poll_max_ns;	/* idle poll: longest window */
+extern uint64_t sched_idle_poll_ns;	/* idle poll: current window */
+extern u_long sched_idle_poll_hits, sched_idle_blocks;
 extern bool sched_need_resched;	/* switch at the next chance */
 #ifdef MALLOC_DECLARE
 MALLOC_DECLARE(M_THREAD);
@@ -65,7 +70,8 @@ void	setrunnable(struct thread *);
 void	mi_switch(void);
 void	sched_yield(void);
 void	sched_preempt_check(void);
-void	sched_preempt_locked(void);
+bool	sched_preempt_locked(void);
+void	sched_upcall_exit(bool);
 void	critical_enter(void);
 void	critical_exit(void);
 

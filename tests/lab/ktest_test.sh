@@ -23,6 +23,8 @@ ktest_case malloc_exhaustion "M_NOWAIT returns NULL at exhaustion and empty slab
 ktest_case callout_200ms "a 200 ms callout fires on time: never early, at most 150 ms late (timecounter)"
 ktest_case callout_order "callouts run in deadline order and callout_stop cancels"
 ktest_case sched_pingpong "two threads ping-pong 10000 times through sleep and wakeup"
+ktest_case sched_upcall_preempt "a more urgent thread woken by an event handler runs on the upcall's way out, before the interrupted loop goes on"
+ktest_case sched_idle_poll "a wakeup 2 ms after the vCPU goes idle is taken in the idle poll, 20 times without one block"
 ktest_case fpu_separate "the FPU state of two threads stays separate (lazy switch)"
 ktest_case mutex_exclusion "a sleep mutex excludes three threads that yield while holding it"
 ktest_case sleep_timeout "tsleep with a timeout returns EWOULDBLOCK after 50 ms"
@@ -111,6 +113,8 @@ atf_init_test_cases() {
 	atf_add_test_case callout_200ms
 	atf_add_test_case callout_order
 	atf_add_test_case sched_pingpong
+	atf_add_test_case sched_upcall_preempt
+	atf_add_test_case sched_idle_poll
 	atf_add_test_case fpu_separate
 	atf_add_test_case mutex_exclusion
 	atf_add_test_case sleep_timeout

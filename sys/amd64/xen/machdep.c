@@ -441,6 +441,30 @@ xen_sysctl_hypercalls(struct sysctl_oid *oidp, struct sysctl_req *req)
 SYSCTL_PROC(_machdep, hypercalls, xen_sysctl_hypercalls, NULL, 0,
     "hypercalls made, by kind");
 
+/*
+ * hw.xen.runstate: this vCPU's time, in microseconds, by Xen's run state
+ * (VCPUOP_get_runstate_info): running; runnable (wanting to run while Xen
+ * ran something else: steal); blocked (idle in SCHEDOP_block); offline.
+ */
+static int
+xen_sysctl_runstate(struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	static const char *const names[4] = { "running", "runnable",
+	    "blocked", "offline" };
+	struct vcpu_runstate_info ri;
+	u_int i;
+
+	memset(&ri, 0, sizeof(ri));
+	if (HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &ri) != 0)
+		return (EIO);
+	for (i = 0; i < 4; i++)
+		(void)sysctl_emit(req, names[i], "%lu",
+		    (u_long)(ri.time[i] / 1000));
+	return (0);
+}
+SYSCTL_PROC(_hw_xen, runstate, xen_sysctl_runstate, NULL, 0,
+    "this vCPU's time by run state, us");
+
 /* sysctl: hw.xen.suspend (xen_suspend(9), sys/xen/xen_suspend.c). */
 SYSCTL_NODE(_hw_xen, suspend, "suspend and resume");
 SYSCTL_ULONG(_hw_xen_suspend, suspends, &xen_suspend_stats.xss_suspends,

@@ -239,8 +239,7 @@ trap(struct trapframe *tf)
 		 * the interrupted code had events masked (it may be in the
 		 * middle of a scheduler or allocator operation).
 		 */
-		if (sched_need_resched && (tf->tf_rflags & PSL_I) != 0)
-			sched_preempt_locked();
+		sched_upcall_exit((tf->tf_rflags & PSL_I) != 0);
 		return;
 	case T_FAILSAFE:
 		/* A segment reload failed; we use none, so just go on. */
