@@ -102,21 +102,58 @@ load_unload_cycles_body() {
 	lab_scenario xn
 	n=$(grep -c '^xn0: detached$' "$CONSOLE")
 	[ "$n" -eq 4 ] || atf_fail "xn0 detached $n times, expected 4"
+	xn_counters_agree 1 2
+	lab_expect_end poweroff
+}
+
+atf_test_case attach_detach_cycles
+attach_detach_cycles_head() {
+	atf_set descr "ten xl network-attach/detach cycles leave grants, ports, watches, mbufs, pool pages and malloc counters as before"
+}
+attach_detach_cycles_body() {
+	lab_scenario xn
+	[ "$(lab_result_of netcycles)" = 10 ] ||
+	    atf_fail "$(lab_result_of netcycles) network-attach/detach cycles, expected 10"
+	# One from the hot-plug test before, then the ten.
+	n=$(grep -cE '^(pvbsd> )?xn1: detached$' "$CONSOLE")
+	[ "$n" -eq 11 ] || atf_fail "xn1 detached $n times, expected 11"
+	xn_counters_agree 3 4
+	lab_expect_end poweroff
+}
+
+atf_test_case kld_cycles_100
+kld_cycles_100_head() {
+	atf_set descr "100 kldload/kldunload cycles of xn with a NIC, each connected, leave pages, grants, ports, watches and malloc counters as before"
+}
+kld_cycles_100_body() {
+	lab_scenario pvcycle
+	lab_kcycle_ok xn_cycle xn
+	n=$(lab_count 'xn0: <Xen Virtual Network Interface> at device/vif/0 on xenbusb_front0')
+	[ "$n" -eq 101 ] || atf_fail "xn0 attached $n times, expected 101"
+	n=$(lab_count 'xn0: detached')
+	[ "$n" -eq 101 ] || atf_fail "xn0 detached $n times, expected 101"
+	lab_expect_end poweroff
+}
+
+# xn_counters_agree I J: the I-th and J-th counter dumps of the console
+# agree (free pages within 16: zones and page tables may keep a few; a
+# leak of the rings or the pool would be hundreds)
+xn_counters_agree() {
+	i=$1 j=$2
 	for v in hw.xen.gnttab.inuse hw.xen.gnttab.reserved dev.evtchn.bound \
 	    hw.xen.xenstore.watches kern.ipc.mbufs kern.ipc.poolpages \
-	    kern.malloc.ifnet.inuse kern.malloc.ifaddr.inuse; do
+	    kern.malloc.ifnet.inuse kern.malloc.ifaddr.inuse vm.stats.free; do
 		set -- $(sed -n "s/^$v: //p" "$CONSOLE")
-		[ $# -eq 2 ] || atf_fail "$v printed $# times"
-		[ "$1" = "$2" ] || atf_fail "$v: $1 before, $2 after"
+		[ $# -eq 4 ] || atf_fail "$v printed $# times, expected 4"
+		eval "a=\${$i} b=\${$j}"
+		if [ $v = vm.stats.free ]; then
+			d=$((a - b))
+			[ $d -le 16 ] && [ $d -ge -16 ] ||
+			    atf_fail "$v: $a before, $b after"
+		else
+			[ "$a" = "$b" ] || atf_fail "$v: $a before, $b after"
+		fi
 	done
-	set -- $(sed -n 's/^vm\.stats\.free: //p' "$CONSOLE")
-	[ $# -eq 2 ] || atf_fail "vm.stats.free printed $# times"
-	# Zones and page tables may keep a few pages; a leak of the rings
-	# or the pool would be hundreds.
-	d=$(($1 - $2))
-	[ $d -le 16 ] && [ $d -ge -16 ] ||
-	    atf_fail "vm.stats.free: $1 before, $2 after"
-	lab_expect_end poweroff
 }
 
 atf_init_test_cases() {
@@ -126,4 +163,6 @@ atf_init_test_cases() {
 	atf_add_test_case malformed_frames
 	atf_add_test_case hotplug
 	atf_add_test_case load_unload_cycles
+	atf_add_test_case attach_detach_cycles
+	atf_add_test_case kld_cycles_100
 }

@@ -30,8 +30,18 @@
  * count of sysctl oids, are exactly as before (after one uncounted
  * attempt, for the same reason).
  *
- * Both need the preload image (the lab's ramdisk), so they run only when
- * named: ktest=kld_cycle,kld_fail.
+ * xbd_cycle and xn_cycle do the same with the PV frontends, xbd.ko and
+ * xn.ko, while the domain has a disk and a NIC (the lab's scenario
+ * pvcycle gives it both): 100 loads and unloads each, where every load
+ * must attach unit 0 and bring it to Connected with its backend -- our
+ * state and the backend's, read from xenstore, both say so -- and every
+ * xbd load must also read the disk's first 64 KiB and find there the
+ * marker dom0 wrote.  The counters are compared as kld_cycle's, and the
+ * first (uncounted) cycle's load must have taken grants, ports and
+ * memory, so that a test whose device never came could not pass.
+ *
+ * All need the preload image (the lab's ramdisk), so they run only when
+ * named: ktest=kld_cycle,kld_fail or ktest=xbd_cycle,xn_cycle.
  */
 
 #include <sys/param.h>
@@ -44,6 +54,8 @@
 #include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/bus.h>
+#include <sys/bio.h>
+#include <sys/disk.h>
 #include <sys/timetc.h>
 #include <sys/linker.h>
 #include <sys/module.h>
@@ -52,6 +64,7 @@
 #include <xen/gnttab.h>
 #include <xen/xen_evtchn.h>
 #include <xen/xenstore/xenstorevar.h>
+#include <xen/xenbus/xenbusvar.h>
 
 #define	KLD_CYCLES	100
 #define	KLD_NTYPES	64
@@ -329,4 +342,188 @@ KTEST(kld_fail, "a module whose MOD_LOAD fails is unwound completely",
 	if (!kld_same_types(&before, &after))
 		return (EINVAL);
 	return (0);
+}
+
+/*
+ * The PV frontends' cycles (xbd_cycle, xn_cycle).  The marker is what
+ * the lab's scenario pvcycle writes at the start of the disk.
+ */
+#define	KLD_PV_MARK	"pvbsd kld cycle disk\n"
+#define	KLD_PV_READ	65536
+
+static char kld_pv_buf[KLD_PV_READ] __aligned(PAGE_SIZE);
+
+/* Unit 0 of 'drv' is attached, and both ends say Connected. */
+static int
+kld_pv_connected(const char *drv)
+{
+	XenbusState ours, theirs;
+	device_t bus, dev;
+	bool attached;
+
+	ours = theirs = XenbusStateUnknown;
+	bus_topo_lock();
+	bus = device_find_child(root_bus, "xenbusb_front", 0);
+	dev = bus != NULL ? device_find_child(bus, drv, 0) : NULL;
+	attached = dev != NULL && device_is_attached(dev);
+	if (attached) {
+		ours = xenbus_get_state(dev);
+		theirs = xenbus_read_otherend_state(dev);
+	}
+	bus_topo_unlock();
+	if (!attached) {
+		ktest_fail("%s0 is not attached after kldload %s", drv, drv);
+		return (ENXIO);
+	}
+	if (ours != XenbusStateConnected || theirs != XenbusStateConnected) {
+		ktest_fail("%s0 is %s, its backend %s: not Connected", drv,
+		    xenbus_strstate(ours), xenbus_strstate(theirs));
+		return (ENXIO);
+	}
+	return (0);
+}
+
+/* xbd0's first 64 KiB hold dom0's marker. */
+static int
+kld_pv_read(void)
+{
+	struct disk *dp;
+	struct bio b;
+	int error;
+
+	if ((error = disk_open("xbd0", DISK_READ, &dp)) != 0) {
+		ktest_fail("cannot open xbd0: error %d", error);
+		return (error);
+	}
+	memset(kld_pv_buf, 0, sizeof(kld_pv_buf));
+	memset(&b, 0, sizeof(b));
+	b.bio_cmd = BIO_READ;
+	b.bio_offset = 0;
+	b.bio_length = sizeof(kld_pv_buf);
+	b.bio_data = kld_pv_buf;
+	error = bio_submit_wait(dp, &b);
+	disk_close(dp, DISK_READ);
+	if (error != 0) {
+		ktest_fail("xbd0: read of %zu bytes: error %d",
+		    sizeof(kld_pv_buf), error);
+		return (error);
+	}
+	if (memcmp(kld_pv_buf, KLD_PV_MARK, sizeof(KLD_PV_MARK) - 1) != 0) {
+		ktest_fail("xbd0: no marker at the start of the disk");
+		return (EIO);
+	}
+	return (0);
+}
+
+/* No unit of 'drv' is attached on the xenbus any more. */
+static int
+kld_pv_detached(const char *drv)
+{
+	device_t bus, dev;
+	bool attached;
+
+	bus_topo_lock();
+	bus = device_find_child(root_bus, "xenbusb_front", 0);
+	dev = bus != NULL ? device_find_child(bus, drv, DEVICE_UNIT_ANY) :
+	    NULL;
+	attached = dev != NULL && device_is_attached(dev);
+	bus_topo_unlock();
+	if (attached) {
+		ktest_fail("%s is still attached after kldunload", drv);
+		return (EBUSY);
+	}
+	return (0);
+}
+
+static int
+kld_pv_cycle_once(const char *mod, bool readdisk, uint64_t *loadns,
+    uint64_t *unloadns, struct kld_counts *loaded)
+{
+	struct linker_file *lf;
+	uint64_t t0, t1, t2;
+	int error;
+
+	t0 = nanouptime_ns();
+	if ((error = linker_load_file(mod, true, &lf)) != 0) {
+		ktest_fail("kldload %s: error %d", mod, error);
+		return (error);
+	}
+	t1 = nanouptime_ns();
+	error = kld_pv_connected(mod);
+	if (error == 0 && readdisk)
+		error = kld_pv_read();
+	if (error == 0 && loaded != NULL)
+		kld_count(loaded);
+	t2 = nanouptime_ns();
+	if (linker_unload_file(lf) != 0) {
+		if (error == 0)
+			ktest_fail("kldunload %s failed", mod);
+		return (error != 0 ? error : EBUSY);
+	}
+	if (error != 0)
+		return (error);
+	*loadns += t1 - t0;
+	*unloadns += nanouptime_ns() - t2;
+	if ((error = kld_pv_detached(mod)) != 0)
+		return (error);
+	return (kld_gone(mod, mod));
+}
+
+static int
+kld_pv_cycle(const char *test, const char *mod, bool readdisk)
+{
+	static struct kld_counts before, loaded, after;
+	uint64_t loadns, unloadns;
+	int error, i;
+
+	loadns = unloadns = 0;
+	kld_settle(&before);
+	if ((error = kld_pv_cycle_once(mod, readdisk, &loadns, &unloadns,
+	    &loaded)) != 0)
+		return (error);
+	if (loaded.grants <= before.grants || loaded.ports <= before.ports ||
+	    loaded.malloc <= before.malloc) {
+		kld_print(test, "before", &before);
+		kld_print(test, "loaded", &loaded);
+		ktest_fail("%s held no grants, ports or memory while loaded",
+		    mod);
+		return (EINVAL);
+	}
+	loadns = unloadns = 0;
+	kld_settle(&before);
+	for (i = 0; i < KLD_CYCLES; i++)
+		if ((error = kld_pv_cycle_once(mod, readdisk, &loadns,
+		    &unloadns, NULL)) != 0)
+			return (error);
+	kld_settle(&after);
+	kld_print(test, "before", &before);
+	kld_print(test, "loaded", &loaded);
+	kld_print(test, "after", &after);
+	printf("ktest: %s: %d cycles of %s.ko, load %lu us, unload %lu us "
+	    "on average\n", test, KLD_CYCLES, mod,
+	    (u_long)(loadns / KLD_CYCLES / 1000),
+	    (u_long)(unloadns / KLD_CYCLES / 1000));
+	printf("ktest: %s: %lu page tables added for kmem, %ld free pages "
+	    "otherwise\n", test, after.ptable - before.ptable,
+	    (long)(after.free + after.ptable) -
+	    (long)(before.free + before.ptable));
+	if (!kld_same_counts(&before, &after)) {
+		ktest_fail("counters differ after %d cycles", KLD_CYCLES);
+		return (EINVAL);
+	}
+	if (!kld_same_types(&before, &after))
+		return (EINVAL);
+	return (0);
+}
+
+KTEST(xbd_cycle, "100 kldload/kldunload cycles of xbd.ko, each connected "
+    "and reading the disk, leave every counter as it was", KTEST_EXPLICIT)
+{
+	return (kld_pv_cycle("xbd_cycle", "xbd", true));
+}
+
+KTEST(xn_cycle, "100 kldload/kldunload cycles of xn.ko, each connected, "
+    "leave every counter as it was", KTEST_EXPLICIT)
+{
+	return (kld_pv_cycle("xn_cycle", "xn", false));
 }

@@ -4,9 +4,9 @@
 # and writes one pvbsd checks); flush; a random-offset stress with many
 # requests in flight; diskbench; a read-only disk refuses writes; a disk
 # with 4096-byte sectors, on four queues (blkback's max_queues raised);
-# 3 kldunload/kldload cycles with a disk attached and 3
-# block-attach/detach cycles, with the kernel's counters compared
-# (tests/lab/long/xbd_cycles.sh does 100 and 50); a hostile backend
+# 3 kldunload/kldload cycles with a disk attached (scenarios/pvcycle.sh
+# does 100 in the kernel) and 50 xl block-attach/detach cycles, with
+# the kernel's counters compared; a hostile backend
 # (tests/lab/xbd_labtool.c) that breaks the ring protocol; block-detach
 # in the middle of I/O, then the counters against those from before;
 # kldunload.  Guest "xbdboot": xbd
@@ -67,7 +67,7 @@ if lab_wait_console xbd '^pvbsd> ' 60; then
 	mon 'kldload xbd'
 	mon 'diskverify xbd0 8m 2m 0x0777'
 	counters
-	cycles 3 attachcycle
+	cycles 50 attachcycle
 	counters
 	leakcheck attachcycle_leak
 	# A hostile backend (xbd_labtool in dom0, in place of blkback)

@@ -4,8 +4,10 @@
 # ways and 4000-byte pings (fragments), UDP echo from dom0, malformed
 # frames from dom0 (xn_labtool bad) counted as input errors while the
 # interface keeps working, a second NIC hot-plugged and unplugged during
-# a ping from dom0, then three kldload/kldunload cycles with the leak
-# counters printed before and after.  Nothing leaves the lab's QEMU.
+# a ping from dom0, then three kldload/kldunload cycles and ten
+# network-attach/detach cycles, the leak counters printed before and
+# after each (scenarios/pvcycle.sh does 100 load/unload cycles in the
+# kernel).  Nothing leaves the lab's QEMU.
 tool=/tmp/xn_labtool
 cp "$(lab_img xn_labtool)" $tool && chmod +x $tool
 # (two commands: a monitor line holds at most 128 characters)
@@ -68,6 +70,26 @@ if $ok; then
 		mon 'ping -c 1 10.99.0.1' &&
 		mon 'kldunload xn' || break
 	done &&
+	mon "sysctl $COUNTERS1" &&
+	mon "sysctl $COUNTERS2" &&
+	ok=true
+fi
+# 10 network-attach/detach cycles with xn loaded, the counters printed
+# before and after (checked by xn_test.sh's attach_detach_cycles).
+if $ok; then
+	ok=false
+	mon 'kldload xn' &&
+	mon "sysctl $COUNTERS1" &&
+	mon "sysctl $COUNTERS2" &&
+	i=0 &&
+	while [ $i -lt 10 ]; do
+		lab_net_attach xn mac=00:16:3e:1a:b0:06 &&
+		lab_wait_console xn 'xn1: Ethernet address 00:16:3e:1a:b0:06' 60 &&
+		lab_net_detach xn 00:16:3e:1a:b0:06 &&
+		lab_wait_console xn 'xn1: detached' 60 || break
+		i=$((i + 1))
+	done
+	lab_result netcycles $i
 	mon "sysctl $COUNTERS1" &&
 	mon "sysctl $COUNTERS2" &&
 	lab_send xn 'shutdown -p'

@@ -25,7 +25,9 @@
  * taskqueue(9), taskqueue_net (event context cannot take the network
  * lock); the task takes tx completions, then rx
  * responses (netfront_ring.c checks every field), refills the rx ring
- * and hands the packets to ether_input.  Transmit runs in the caller's
+ * and hands the packets to ether_input (or drops and counts them while
+ * no interface is attached: frames come as soon as the backend is
+ * Connected, before attach is done).  Transmit runs in the caller's
  * thread under the queue's tx lock; a frame goes to queue flowid %
  * nqueues, so replies leave on the queue their request came in on.
  *
@@ -211,8 +213,20 @@ xn_queue_task(void *arg, int pending __unused)
 		    q->xq_index);
 	}
 	(void)rx;
-	while ((m = mbufq_dequeue(&mq)) != NULL)
+	while ((m = mbufq_dequeue(&mq)) != NULL) {
+		/*
+		 * Frames can come as soon as the backend is Connected,
+		 * before attach has given the interface its input routine
+		 * (dom0 says hello on a new vif), and until detach has
+		 * drained us: no interface takes them then.
+		 */
+		if (!sc->sc_if_attached) {
+			if_inc_counter(sc->sc_ifp, IFCOUNTER_IQDROPS, 1);
+			m_freem(m);
+			continue;
+		}
 		sc->sc_ifp->if_input(sc->sc_ifp, m);
+	}
 }
 
 static int
@@ -741,8 +755,8 @@ xn_detach(device_t dev)
 
 	sc->sc_running = false;
 	if (sc->sc_if_attached) {
-		ether_ifdetach(sc->sc_ifp);
 		sc->sc_if_attached = false;
+		ether_ifdetach(sc->sc_ifp);
 	}
 	if (device_get_unit(dev) < (int)nitems(xn_units))
 		xn_units[device_get_unit(dev)] = NULL;
