@@ -4,8 +4,8 @@
 # Copyright (c) 2026 The pvbsd Authors
 #
 # First boot: pvbsd started by xl as a PV domU of real Xen in the lab.
-# Each case reads one scenario's console and end reason; all scenarios run
-# in one lab boot (see run_scenarios.sh).
+# Each case reads one scenario's console and end reason; the scenarios run
+# in two lab boots side by side (see run_scenarios.sh).
 
 . "$(atf_get_srcdir)/lab.subr"
 

@@ -1,3 +1,4 @@
+# lab-boot: 2
 # lab-timeout: 900
 # Suspend and resume (xen_suspend(9), xen(4) SUSPEND AND RESUME), checked
 # by tests/lab/saverestore_test.sh.  A 32 MiB guest with xbd(4) and xn(4)
