@@ -1,3 +1,4 @@
+# lab-boot: 2
 # lab-timeout: 400
 # The PV frontends' 100-cycle leak tests (checked by tests/lab/xbd_test.sh
 # and xn_test.sh): a guest with a disk (blkback) and a NIC (netback) runs
