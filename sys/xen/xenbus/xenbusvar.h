@@ -28,4 +28,11 @@ void	xenbus_dev_error(device_t, int, const char *, ...) __printflike(3, 4);
 void	xenbus_dev_fatal(device_t, int, const char *, ...) __printflike(3, 4);
 const char *xenbus_strstate(XenbusState);
 
+/* The other end's optional keys, parsed strictly (xenbus_keys.c). */
+int	xenbus_parse_ulong(const char *, u_long, u_long *);
+int	xenbus_read_ulong(const char *, const char *, u_long, u_long *,
+	    bool *, char *, size_t);
+int	xenbus_read_feature(const char *, const char *, bool *, char *,
+	    size_t);
+
 #endif /* !_XEN_XENBUS_XENBUSVAR_H_ */

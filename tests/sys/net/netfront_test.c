@@ -577,30 +577,6 @@ ATF_TC_BODY(tx_full_and_hostile, tc)
 	teardown();
 }
 
-ATF_TC_WITHOUT_HEAD(parse);
-ATF_TC_BODY(parse, tc)
-{
-	bool b;
-	u_int v;
-
-	ATF_CHECK_EQ(xn_parse_bool("1", &b), 0);
-	ATF_CHECK(b);
-	ATF_CHECK_EQ(xn_parse_bool("0", &b), 0);
-	ATF_CHECK(!b);
-	ATF_CHECK_EQ(xn_parse_bool("2", &b), EINVAL);
-	ATF_CHECK_EQ(xn_parse_bool("10", &b), EINVAL);
-	ATF_CHECK_EQ(xn_parse_bool("", &b), EINVAL);
-	ATF_CHECK_EQ(xn_parse_bool("yes", &b), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("8", 8, &v), 0);
-	ATF_CHECK_EQ(v, 8);
-	ATF_CHECK_EQ(xn_parse_uint("9", 8, &v), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("08", 8, &v), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("-1", 8, &v), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("1 ", 8, &v), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("", 8, &v), EINVAL);
-	ATF_CHECK_EQ(xn_parse_uint("99999999999999999999", 8, &v), EINVAL);
-}
-
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, rx_good);
@@ -609,6 +585,5 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, rx_overrun);
 	ATF_TP_ADD_TC(tp, tx_good);
 	ATF_TP_ADD_TC(tp, tx_full_and_hostile);
-	ATF_TP_ADD_TC(tp, parse);
 	return (atf_no_error());
 }

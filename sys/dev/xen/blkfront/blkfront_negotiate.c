@@ -20,16 +20,17 @@
  * feature-* flags (flush, barrier, discard with its granularity and
  * alignment, persistent).
  *
- * Every value is untrusted and parsed strictly (decimal digits only,
- * no sign, no blanks, no overflow; flags are exactly 0 or 1; sizes are
- * powers of two in range and consistent with each other).  An absent
- * optional key takes its documented default; a present but bad one fails
- * the connection with a message naming the key, which the driver passes
- * to the console and to xenbus_dev_fatal.
+ * Every value is untrusted and parsed strictly (xenbus_read_ulong() and
+ * xenbus_read_feature(), xenbus(9): decimal digits only, no sign, no
+ * blanks, no overflow; flags are exactly 0 or 1; here, sizes are powers
+ * of two in range and consistent with each other).  An absent optional
+ * key takes its documented default; a present but bad one fails the
+ * connection with a message naming the key, which the driver passes to
+ * the console and to xenbus_dev_fatal.
  *
  * Context: thread context (xenstore reads sleep).  The file uses only the
- * xenstore client, so tests/sys/xen/blkfront_negotiate_test.c runs it
- * over a fake xenstore.
+ * xenstore client and xenbus_keys.c, so tests/sys/xen/
+ * blkfront_negotiate_test.c runs it over a fake xenstore.
  */
 
 #include <sys/param.h>
@@ -37,55 +38,16 @@
 #include <sys/errno.h>
 #include <sys/malloc.h>
 #include <sys/queue.h>
+#include <sys/bus.h>
 
 #include <xen/io/protocols.h>
 #include <xen/xenstore/xenstorevar.h>
+#include <xen/xenbus/xenbusvar.h>
 
 #include <dev/xen/blkfront/blkfront_ring.h>
 #include <dev/xen/blkfront/blkfront_negotiate.h>
 
 #define	XBD_U32_MAX	0xffffffffUL
-
-/*
- * Read an optional number: ENOENT leaves *vp as the default and returns
- * 0; anything malformed or above max is an error naming the key.
- */
-static int
-xbd_opt_ulong(const char *be, const char *key, u_long max, u_long *vp,
-    bool *presentp, char *err, size_t errlen)
-{
-	u_long v;
-	int error;
-
-	error = xs_read_ulong(0, be, key, max, &v);
-	if (presentp != NULL)
-		*presentp = (error == 0);
-	if (error == ENOENT)
-		return (0);
-	if (error != 0) {
-		snprintf(err, errlen, "backend's %s is not a number up to "
-		    "%lu (error %d)", key, max, error);
-		return (error == ERANGE ? ERANGE : EINVAL);
-	}
-	*vp = v;
-	return (0);
-}
-
-/* An optional 0/1 flag, false when absent. */
-static int
-xbd_opt_flag(const char *be, const char *key, bool *vp, char *err,
-    size_t errlen)
-{
-	u_long v = 0;
-	int error;
-
-	if ((error = xbd_opt_ulong(be, key, 1, &v, NULL, err, errlen)) != 0) {
-		snprintf(err, errlen, "backend's %s is not 0 or 1", key);
-		return (EINVAL);
-	}
-	*vp = (v != 0);
-	return (0);
-}
 
 int
 xbd_read_offer(const char *be, struct xbd_offer *o, char *err, size_t errlen)
@@ -95,13 +57,13 @@ xbd_read_offer(const char *be, struct xbd_offer *o, char *err, size_t errlen)
 
 	memset(o, 0, sizeof(*o));
 	v = 0;
-	if ((error = xbd_opt_ulong(be, "max-ring-page-order", XBD_U32_MAX, &v,
-	    &o->bo_ring_order, err, errlen)) != 0)
+	if ((error = xenbus_read_ulong(be, "max-ring-page-order",
+	    XBD_U32_MAX, &v, &o->bo_ring_order, err, errlen)) != 0)
 		return (error);
 	o->bo_max_ring_order = (u_int)v;
 	v = 1;
-	if ((error = xbd_opt_ulong(be, "multi-queue-max-queues", XBD_U32_MAX,
-	    &v, &o->bo_mq, err, errlen)) != 0)
+	if ((error = xenbus_read_ulong(be, "multi-queue-max-queues",
+	    XBD_U32_MAX, &v, &o->bo_mq, err, errlen)) != 0)
 		return (error);
 	if (v == 0) {
 		snprintf(err, errlen, "backend's multi-queue-max-queues is 0");
@@ -109,7 +71,7 @@ xbd_read_offer(const char *be, struct xbd_offer *o, char *err, size_t errlen)
 	}
 	o->bo_max_queues = (u_int)v;
 	v = 0;
-	if ((error = xbd_opt_ulong(be, "feature-max-indirect-segments",
+	if ((error = xenbus_read_ulong(be, "feature-max-indirect-segments",
 	    XBD_U32_MAX, &v, NULL, err, errlen)) != 0)
 		return (error);
 	o->bo_max_indirect = (u_int)v;
@@ -212,7 +174,7 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 
 	memset(di, 0, sizeof(*di));
 	/* Bytes must fit in an off_t: at most 2^54 sectors of 512. */
-	if ((error = xbd_opt_ulong(be, "sectors", 1UL << 54, &v, &present,
+	if ((error = xenbus_read_ulong(be, "sectors", 1UL << 54, &v, &present,
 	    err, errlen)) != 0)
 		return (error);
 	if (!present || v == 0) {
@@ -222,8 +184,8 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 	}
 	di->di_sectors = v;
 	v = 512;
-	if ((error = xbd_opt_ulong(be, "sector-size", XBD_U32_MAX, &v, NULL,
-	    err, errlen)) != 0)
+	if ((error = xenbus_read_ulong(be, "sector-size", XBD_U32_MAX, &v,
+	    NULL, err, errlen)) != 0)
 		return (error);
 	if (v < 512 || v > PAGE_SIZE || !powerof2(v)) {
 		snprintf(err, errlen, "backend's sector-size %lu is not a "
@@ -238,7 +200,7 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 		return (EINVAL);
 	}
 	v = di->di_sectorsize;
-	if ((error = xbd_opt_ulong(be, "physical-sector-size", XBD_U32_MAX,
+	if ((error = xenbus_read_ulong(be, "physical-sector-size", XBD_U32_MAX,
 	    &v, NULL, err, errlen)) != 0)
 		return (error);
 	if (v < di->di_sectorsize || v > 1024 * 1024 || !powerof2(v)) {
@@ -249,24 +211,24 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 	}
 	di->di_physsectorsize = (u_int)v;
 	v = 0;
-	if ((error = xbd_opt_ulong(be, "info", XBD_U32_MAX, &v, NULL, err,
+	if ((error = xenbus_read_ulong(be, "info", XBD_U32_MAX, &v, NULL, err,
 	    errlen)) != 0)
 		return (error);
 	di->di_info = (u_int)v;
-	if ((error = xbd_opt_flag(be, "feature-flush-cache", &di->di_flush,
-	    err, errlen)) != 0 ||
-	    (error = xbd_opt_flag(be, "feature-barrier", &di->di_barrier,
-	    err, errlen)) != 0 ||
-	    (error = xbd_opt_flag(be, "feature-discard", &di->di_discard,
-	    err, errlen)) != 0 ||
-	    (error = xbd_opt_flag(be, "feature-persistent",
+	if ((error = xenbus_read_feature(be, "feature-flush-cache",
+	    &di->di_flush, err, errlen)) != 0 ||
+	    (error = xenbus_read_feature(be, "feature-barrier",
+	    &di->di_barrier, err, errlen)) != 0 ||
+	    (error = xenbus_read_feature(be, "feature-discard",
+	    &di->di_discard, err, errlen)) != 0 ||
+	    (error = xenbus_read_feature(be, "feature-persistent",
 	    &di->di_persistent, err, errlen)) != 0)
 		return (error);
 	if (!di->di_discard)
 		return (0);
 	v = di->di_sectorsize;
-	if ((error = xbd_opt_ulong(be, "discard-granularity", XBD_U32_MAX, &v,
-	    NULL, err, errlen)) != 0)
+	if ((error = xenbus_read_ulong(be, "discard-granularity",
+	    XBD_U32_MAX, &v, NULL, err, errlen)) != 0)
 		return (error);
 	if (v == 0)
 		v = di->di_sectorsize;
@@ -277,8 +239,8 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 	}
 	di->di_discard_gran = (u_int)v;
 	v = 0;
-	if ((error = xbd_opt_ulong(be, "discard-alignment", XBD_U32_MAX, &v,
-	    NULL, err, errlen)) != 0)
+	if ((error = xenbus_read_ulong(be, "discard-alignment",
+	    XBD_U32_MAX, &v, NULL, err, errlen)) != 0)
 		return (error);
 	if (v % 512 != 0 || v >= di->di_discard_gran) {
 		snprintf(err, errlen, "backend's discard-alignment %lu is not "
@@ -287,6 +249,6 @@ xbd_read_diskinfo(const char *be, struct xbd_diskinfo *di, char *err,
 		return (EINVAL);
 	}
 	di->di_discard_align = (u_int)v;
-	return (xbd_opt_flag(be, "discard-secure", &di->di_discard_secure,
-	    err, errlen));
+	return (xenbus_read_feature(be, "discard-secure",
+	    &di->di_discard_secure, err, errlen));
 }

@@ -275,57 +275,37 @@ xn_ioctl(struct ifnet *ifp, u_long cmd, void *data)
 }
 
 /*
- * Backend and frontend values.  ENOENT gives the default; anything but
- * "0" or "1" fails the attach.
+ * The backend's optional keys (xenbus_read_feature(9) and
+ * xenbus_read_ulong(9)): absent, a flag is false and a number is 0;
+ * anything malformed is said on the console and fails the attach.
  */
 static int
-xn_read_bool(struct xn_softc *sc, const char *dir, const char *key,
-    bool def, bool *v)
+xn_read_bool(struct xn_softc *sc, const char *key, bool *v)
 {
-	char *val;
+	char err[96];
 	int error;
 
-	error = xs_read(0, dir, key, &val, NULL);
-	if (error == ENOENT) {
-		*v = def;
-		return (0);
-	}
-	if (error != 0) {
-		device_printf(sc->sc_dev, "cannot read \"%s/%s\": %d\n", dir,
-		    key, error);
-		return (error);
-	}
-	error = xn_parse_bool(val, v);
+	error = xenbus_read_feature(sc->sc_backend, key, v, err, sizeof(err));
 	if (error != 0)
-		device_printf(sc->sc_dev, "\"%s/%s\" is \"%.20s\", not 0 or "
-		    "1\n", dir, key, val);
-	free(val, M_XENSTORE);
+		device_printf(sc->sc_dev, "%s\n", err);
 	return (error);
 }
 
 static int
-xn_read_uint(struct xn_softc *sc, const char *dir, const char *key,
-    u_int def, u_int max, u_int *v)
+xn_read_uint(struct xn_softc *sc, const char *key, u_int max, u_int *v)
 {
-	char *val;
+	char err[96];
+	u_long n = 0;
 	int error;
 
-	error = xs_read(0, dir, key, &val, NULL);
-	if (error == ENOENT) {
-		*v = def;
-		return (0);
-	}
+	error = xenbus_read_ulong(sc->sc_backend, key, max, &n, NULL, err,
+	    sizeof(err));
 	if (error != 0) {
-		device_printf(sc->sc_dev, "cannot read \"%s/%s\": %d\n", dir,
-		    key, error);
+		device_printf(sc->sc_dev, "%s\n", err);
 		return (error);
 	}
-	error = xn_parse_uint(val, max, v);
-	if (error != 0)
-		device_printf(sc->sc_dev, "\"%s/%s\" is \"%.20s\", not a "
-		    "number up to %u\n", dir, key, val, max);
-	free(val, M_XENSTORE);
-	return (error);
+	*v = (u_int)n;
+	return (0);
 }
 
 static int
@@ -642,8 +622,7 @@ xn_attach(device_t dev)
 	/* What the toolstack and the backend say. */
 	if ((error = xn_read_mac(sc)) != 0)
 		goto fail;
-	if ((error = xn_read_bool(sc, sc->sc_backend, "feature-rx-copy",
-	    false, &sc->sc_rx_copy)) != 0)
+	if ((error = xn_read_bool(sc, "feature-rx-copy", &sc->sc_rx_copy)) != 0)
 		goto fail;
 	if (!sc->sc_rx_copy) {
 		device_printf(dev, "the backend cannot copy into our buffers "
@@ -651,20 +630,19 @@ xn_attach(device_t dev)
 		error = ENXIO;
 		goto fail;
 	}
-	if ((error = xn_read_bool(sc, sc->sc_backend, "feature-sg", false,
-	    &feature)) != 0)
+	if ((error = xn_read_bool(sc, "feature-sg", &feature)) != 0)
 		goto fail;
 	sc->sc_sg = feature && xn_tunable("hw.xn.sg", 1, 0, 1) != 0;
-	if ((error = xn_read_bool(sc, sc->sc_backend, "feature-gso-tcpv4",
-	    false, &sc->sc_be_gso_tcpv4)) != 0)
+	if ((error = xn_read_bool(sc, "feature-gso-tcpv4",
+	    &sc->sc_be_gso_tcpv4)) != 0)
 		goto fail;
-	if ((error = xn_read_bool(sc, sc->sc_backend,
-	    "feature-split-event-channels", false, &sc->sc_be_split)) != 0)
+	if ((error = xn_read_bool(sc, "feature-split-event-channels",
+	    &sc->sc_be_split)) != 0)
 		goto fail;
 	sc->sc_split = sc->sc_be_split &&
 	    xn_tunable("hw.xn.split_evtchn", 1, 0, 1) != 0;
-	if ((error = xn_read_uint(sc, sc->sc_backend,
-	    "multi-queue-max-queues", 0, 65535, &sc->sc_be_max_queues)) != 0)
+	if ((error = xn_read_uint(sc, "multi-queue-max-queues", 65535,
+	    &sc->sc_be_max_queues)) != 0)
 		goto fail;
 	want = xn_tunable("hw.xn.queues", XN_MAX_QUEUES, 1, XN_MAX_QUEUES);
 	sc->sc_nqueues = MAX(1, MIN(sc->sc_be_max_queues, want));
@@ -894,13 +872,13 @@ xn_reconnect(struct xn_softc *sc)
 		return (error);
 	}
 	/* What we chose at attach must still be there. */
-	if ((error = xn_read_bool(sc, sc->sc_backend, "feature-rx-copy",
-	    false, &feature)) != 0 || !feature ||
-	    (error = xn_read_bool(sc, sc->sc_backend,
-	    "feature-split-event-channels", false, &feature)) != 0 ||
+	if ((error = xn_read_bool(sc, "feature-rx-copy", &feature)) != 0 ||
+	    !feature ||
+	    (error = xn_read_bool(sc, "feature-split-event-channels",
+	    &feature)) != 0 ||
 	    (sc->sc_split && !feature) ||
-	    (error = xn_read_uint(sc, sc->sc_backend,
-	    "multi-queue-max-queues", 0, 65535, &maxq)) != 0 ||
+	    (error = xn_read_uint(sc, "multi-queue-max-queues", 65535,
+	    &maxq)) != 0 ||
 	    (sc->sc_nqueues > 1 && maxq < sc->sc_nqueues) ||
 	    (sc->sc_be_max_queues > 0) != (maxq > 0)) {
 		device_printf(dev, "the new backend lacks what the old one "

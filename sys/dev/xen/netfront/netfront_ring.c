@@ -596,33 +596,3 @@ xn_txq_forget(struct xn_txq *q)
 		q->tq_mbufs[id] = NULL;
 	}
 }
-
-/* "0" or "1", nothing else. */
-int
-xn_parse_bool(const char *s, bool *v)
-{
-	if ((s[0] == '0' || s[0] == '1') && s[1] == '\0') {
-		*v = s[0] == '1';
-		return (0);
-	}
-	return (EINVAL);
-}
-
-/* A decimal number 0..max, no sign, no leading zeros, nothing after. */
-int
-xn_parse_uint(const char *s, u_int max, u_int *v)
-{
-	u_long n;
-
-	if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
-		return (EINVAL);
-	for (n = 0; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (EINVAL);
-		n = n * 10 + (u_long)(*s - '0');
-		if (n > max)
-			return (EINVAL);
-	}
-	*v = (u_int)n;
-	return (0);
-}

@@ -128,7 +128,4 @@ int	xn_txq_complete(struct xn_txq *);
 int	xn_txq_drain(struct xn_txq *);
 void	xn_txq_forget(struct xn_txq *);
 
-int	xn_parse_bool(const char *, bool *);
-int	xn_parse_uint(const char *, u_int, u_int *);
-
 #endif /* !_DEV_XEN_NETFRONT_NETFRONT_VAR_H_ */
