@@ -139,6 +139,33 @@ balloon_target_problem(int why)
 	}
 }
 
+/*
+ * How many of the 'got' pages a decrease or populate says it moved: more
+ * than it was given never comes from xen_mem(9), only from a broken fake,
+ * and is taken as none.
+ */
+static u_int
+balloon_done(u_int got, u_int done)
+{
+	return (done > got ? 0 : done);
+}
+
+/*
+ * The end of a step that moved 'done' of 'got' pages: *movedp, and the
+ * error, EIO for a step cut short without one, counted.
+ */
+static int
+balloon_end(struct balloon *b, int error, u_int got, u_int done,
+    u_long *movedp)
+{
+	*movedp = done;
+	if (error == 0 && done < got)
+		error = EIO;
+	if (error != 0)
+		b->b_stats.bs_errors++;
+	return (error);
+}
+
 /* Give up to n free pages back; sets *floorp if the floor stopped it. */
 static int
 balloon_down(struct balloon *b, u_long n, u_long *movedp, bool *floorp)
@@ -161,20 +188,14 @@ balloon_down(struct balloon *b, u_long n, u_long *movedp, bool *floorp)
 	if (got == 0)
 		return (0);
 	error = b->b_ops->bo_decrease(b->b_batch, got, &done);
-	if (done > got)		/* never from xen_mem; a broken fake */
-		done = 0;
+	done = balloon_done(got, done);
 	for (i = 0; i < done; i++)
 		TAILQ_INSERT_HEAD(&b->b_held, b->b_batch[i], plinks);
 	for (i = done; i < got; i++)
 		vm_page_free(b->b_batch[i]);
 	b->b_nheld += done;
 	b->b_stats.bs_decreased += done;
-	*movedp = done;
-	if (error == 0 && done < got)
-		error = EIO;
-	if (error != 0)
-		b->b_stats.bs_errors++;
-	return (error);
+	return (balloon_end(b, error, got, done, movedp));
 }
 
 /* Have up to n held pages backed again. */
@@ -193,8 +214,7 @@ balloon_up(struct balloon *b, u_long n, u_long *movedp)
 	if (got == 0)
 		return (0);
 	error = b->b_ops->bo_populate(b->b_batch, got, &done);
-	if (done > got)
-		done = 0;
+	done = balloon_done(got, done);
 	for (i = 0; i < done; i++)
 		vm_page_free(b->b_batch[i]);
 	/* The rest go back at the head, in their old order. */
@@ -202,12 +222,7 @@ balloon_up(struct balloon *b, u_long n, u_long *movedp)
 		TAILQ_INSERT_HEAD(&b->b_held, b->b_batch[i - 1], plinks);
 	b->b_nheld -= done;
 	b->b_stats.bs_populated += done;
-	*movedp = done;
-	if (error == 0 && done < got)
-		error = EIO;
-	if (error != 0)
-		b->b_stats.bs_errors++;
-	return (error);
+	return (balloon_end(b, error, got, done, movedp));
 }
 
 /*
