@@ -700,7 +700,7 @@ MONITOR_COMMAND(diskstress, "disk offset length qd seed",
 	struct dc_stress *ds;
 	struct dc_piece *pc;
 	struct disk *dp;
-	uint64_t off, len, qd, seed, rnd, o, bad = 0, slotsz;
+	uint64_t off, len, qd, seed, rnd, o, bad = 0, slotsz, piece;
 	uint8_t *mem, *bufs[DC_MAXQD];
 	u_int n, maxn, i, werr, rerr, mismatch = 0, ss;
 	int error;
@@ -734,9 +734,10 @@ MONITOR_COMMAND(diskstress, "disk offset length qd seed",
 		    (ss < PAGE_SIZE ? (dc_rand(&rnd) % (PAGE_SIZE / ss)) * ss :
 		    0);
 	for (n = 0, o = off; o < off + len; n++) {
+		/* Drawn once: MIN() evaluates its arguments twice. */
+		piece = (1 + dc_rand(&rnd) % 32) * ss;
 		pc[n].dp_off = o;
-		pc[n].dp_len = (uint32_t)MIN(off + len - o,
-		    (1 + dc_rand(&rnd) % 32) * ss);
+		pc[n].dp_len = (uint32_t)MIN(off + len - o, piece);
 		o += pc[n].dp_len;
 	}
 	dc_shuffle(pc, n, &rnd);
