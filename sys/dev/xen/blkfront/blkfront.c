@@ -861,14 +861,16 @@ xbd_connect_disk(struct xbd_softc *sc)
 	return (0);
 }
 
-/* Negotiate, set up the queues, publish, wait for the backend. */
+/*
+ * The first half of a connection, shared by attach and resume: say
+ * Initialising, wait for the backend's InitWait and read its offer into
+ * *offer.  A bad offer is reported to the backend (our error node).
+ */
 static int
-xbd_connect(struct xbd_softc *sc)
+xbd_await_offer(struct xbd_softc *sc, struct xbd_offer *offer)
 {
-	struct xbd_limits lim;
 	char err[XBD_ERRLEN];
 	XenbusState st;
-	u_int q;
 	int error;
 
 	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialising)) !=
@@ -880,11 +882,56 @@ xbd_connect(struct xbd_softc *sc)
 		    "%d\n", sc->sc_otherend, xenbus_strstate(st), error);
 		return (error);
 	}
-	if ((error = xbd_read_offer(sc->sc_otherend, &sc->sc_offer, err,
+	if ((error = xbd_read_offer(sc->sc_otherend, offer, err,
 	    sizeof(err))) != 0) {
 		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
 		return (error);
 	}
+	return (0);
+}
+
+/*
+ * The second half, once the rings and ports are set up: publish them,
+ * say Initialised, wait for the backend to be Connected and read its
+ * description of the disk into *di.
+ */
+static int
+xbd_await_connected(struct xbd_softc *sc, struct xbd_diskinfo *di)
+{
+	char err[XBD_ERRLEN];
+	XenbusState st;
+	int error;
+
+	if ((error = xbd_publish(sc)) != 0)
+		return (error);
+	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialised)) !=
+	    0)
+		return (error);
+	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateConnected) |
+	    XBD_ST(XenbusStateClosing) | XBD_ST(XenbusStateClosed),
+	    XBD_WAIT_SECS, &st)) != 0 || st != XenbusStateConnected) {
+		device_printf(sc->sc_dev, "backend %s is %s, not Connected\n",
+		    sc->sc_otherend, xenbus_strstate(st));
+		return (error != 0 ? error : ENXIO);
+	}
+	if ((error = xbd_read_diskinfo(sc->sc_otherend, di, err,
+	    sizeof(err))) != 0) {
+		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
+		return (error);
+	}
+	return (0);
+}
+
+/* Negotiate, set up the queues, publish, wait for the backend. */
+static int
+xbd_connect(struct xbd_softc *sc)
+{
+	struct xbd_limits lim;
+	u_int q;
+	int error;
+
+	if ((error = xbd_await_offer(sc, &sc->sc_offer)) != 0)
+		return (error);
 	lim.bl_ring_order = xbd_tunable("xbd.max_ring_order", 2,
 	    XBD_MAX_RING_ORDER);
 	lim.bl_queues = xbd_tunable("xbd.max_queues", 4, XBD_MAX_QUEUES);
@@ -900,23 +947,8 @@ xbd_connect(struct xbd_softc *sc)
 		if ((error = xbd_queue_setup(sc, &sc->sc_q[q], q)) != 0)
 			return (error);
 	}
-	if ((error = xbd_publish(sc)) != 0)
+	if ((error = xbd_await_connected(sc, &sc->sc_di)) != 0)
 		return (error);
-	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialised)) !=
-	    0)
-		return (error);
-	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateConnected) |
-	    XBD_ST(XenbusStateClosing) | XBD_ST(XenbusStateClosed),
-	    XBD_WAIT_SECS, &st)) != 0 || st != XenbusStateConnected) {
-		device_printf(sc->sc_dev, "backend %s is %s, not Connected\n",
-		    sc->sc_otherend, xenbus_strstate(st));
-		return (error != 0 ? error : ENXIO);
-	}
-	if ((error = xbd_read_diskinfo(sc->sc_otherend, &sc->sc_di, err,
-	    sizeof(err))) != 0) {
-		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
-		return (error);
-	}
 	return (xbd_connect_disk(sc));
 }
 
@@ -1253,8 +1285,6 @@ xbd_reconnect(struct xbd_softc *sc)
 	struct xbd_diskinfo di;
 	struct xbd_queue *q;
 	struct xbd_page *pg;
-	char err[XBD_ERRLEN];
-	XenbusState st;
 	u_int i, j;
 	int error;
 
@@ -1263,20 +1293,8 @@ xbd_reconnect(struct xbd_softc *sc)
 	/* The old ports died with the old domain: forget, do not close. */
 	for (i = 0; i < sc->sc_nq; i++)
 		sc->sc_q[i].q_bound = false;
-	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialising)) !=
-	    0)
+	if ((error = xbd_await_offer(sc, &offer)) != 0)
 		return (error);
-	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateInitWait),
-	    XBD_WAIT_SECS, &st)) != 0) {
-		device_printf(sc->sc_dev, "backend %s stayed %s, not InitWait: "
-		    "%d\n", sc->sc_otherend, xenbus_strstate(st), error);
-		return (error);
-	}
-	if ((error = xbd_read_offer(sc->sc_otherend, &offer, err,
-	    sizeof(err))) != 0) {
-		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
-		return (error);
-	}
 	lim.bl_ring_order = sc->sc_params.xp_ring_order;
 	lim.bl_queues = sc->sc_params.xp_nqueues;
 	lim.bl_indirect = sc->sc_params.xp_indirect;
@@ -1315,23 +1333,8 @@ xbd_reconnect(struct xbd_softc *sc)
 			return (error);
 		q->q_bound = true;
 	}
-	if ((error = xbd_publish(sc)) != 0)
+	if ((error = xbd_await_connected(sc, &di)) != 0)
 		return (error);
-	if ((error = xenbus_set_state(sc->sc_dev, XenbusStateInitialised)) !=
-	    0)
-		return (error);
-	if ((error = xbd_wait_backend(sc, XBD_ST(XenbusStateConnected) |
-	    XBD_ST(XenbusStateClosing) | XBD_ST(XenbusStateClosed),
-	    XBD_WAIT_SECS, &st)) != 0 || st != XenbusStateConnected) {
-		device_printf(sc->sc_dev, "backend %s is %s, not Connected\n",
-		    sc->sc_otherend, xenbus_strstate(st));
-		return (error != 0 ? error : ENXIO);
-	}
-	if ((error = xbd_read_diskinfo(sc->sc_otherend, &di, err,
-	    sizeof(err))) != 0) {
-		xenbus_dev_fatal(sc->sc_dev, error, "%s", err);
-		return (error);
-	}
 	if (di.di_sectors != sc->sc_di.di_sectors ||
 	    di.di_sectorsize != sc->sc_di.di_sectorsize ||
 	    (sc->sc_persistent && !di.di_persistent)) {
