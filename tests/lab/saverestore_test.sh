@@ -105,14 +105,24 @@ stress_survives_head() {
 stress_survives_body() {
 	lab_scenario saverestore
 	n=$(cycles)
-	[ "$(grep -c '^diskstress: xbd0: [0-9]* pieces written and read back at random, 16 deep: ok$' "$CONSOLE")" = "$n" ] ||
-	    atf_fail "not $n stress runs ended ok"
+	# Each over the whole disk: one a cycle, two in each cycle after
+	# one that ended before its save.
+	runs=$(lab_result_of stress_runs)
+	[ -n "$runs" ] && [ "$runs" -ge "$n" ] ||
+	    atf_fail "the scenario ran '$runs' stresses in $n cycles"
+	grep -qE '^(pvbsd> )?xbd0: 16MB <Virtual Block Device> ' "$CONSOLE" ||
+	    atf_fail "xbd0 is not the 16 MiB disk the stresses cover"
+	[ "$(grep -cE '^(pvbsd> )?diskstress xbd0 0 16m 16 0x' "$CONSOLE")" = "$runs" ] ||
+	    atf_fail "not $runs stress commands over the whole disk"
+	[ "$(grep -c '^diskstress: xbd0: [0-9]* pieces written and read back at random, 16 deep: ok$' "$CONSOLE")" = "$runs" ] ||
+	    atf_fail "not $runs stress runs ended ok"
 	grep '^diskstress: ' "$CONSOLE" | grep -v ': ok$' &&
 	    atf_fail "a stress run failed"
 	# The saves that began while their stress was running, the stress
 	# ending after the domain resumed in a new domain.  The guest runs
 	# the stress at its pace, dom0 starts xl save at its own: one that
-	# ends before its save makes the scenario double the next ones.
+	# ends before its save makes the scenario run two, one after the
+	# other, in each of the next cycles.
 	# Since the I/O got faster most stresses end before their save (5
 	# of 10 in one run), so this asks for at least one that did not: a
 	# stress that runs for a set time would let it ask for all (see

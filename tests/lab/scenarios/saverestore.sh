@@ -7,22 +7,23 @@
 # xl save -c: the suspend is cancelled and the domain goes on in place.
 # Then SR_CYCLES save/restore cycles in a row, each saving the domain the
 # previous restore made, each with a disk write/verify stress meant to be
-# in flight when the save begins (16 MiB, 24 after one that ended too
-# early; 32 MiB runs show 1 write and 1 read error with some seeds even
-# without a save, a bug of their own).  After each restore: the stress ends with every piece
-# verified, the ping from dom0 answers again, the guest pings dom0, and
-# the state (grant and port counters, watches, uptime, wall clock,
-# kldstat, devinfo) is printed in one batch of monitor commands for the
-# test to compare.  After the first and the last restore, xl mem-set 16,
-# 40 and 32 move the balloon; its counters and the free pages are
-# recorded.  dom0 times each step (results *_cs, centiseconds).
+# in flight when the save begins: one pass over the whole 16 MiB disk,
+# two passes typed together (the monitor runs them in turn) after a
+# stress that ended before its save.  After each restore: the stress
+# ends with every piece verified, the ping from dom0 answers again, the
+# guest pings dom0, and the state (grant and port counters, watches,
+# uptime, wall clock, kldstat, devinfo) is printed in one batch of
+# monitor commands for the test to compare.  After the first and the
+# last restore, xl mem-set 16, 40 and 32 move the balloon; its counters
+# and the free pages are recorded.  dom0 times each step (results *_cs,
+# centiseconds).
 SR_CYCLES=${SR_CYCLES:-10}
 SR_BALLOON_AT="1 $SR_CYCLES"
 img=/tmp/sr.save
 disk=/tmp/sr-disk.img
 ip=10.99.0.7
 bglog=/tmp/sr-bgping.log
-dd if=/dev/zero of=$disk bs=1M count=32 2>/dev/null
+dd if=/dev/zero of=$disk bs=1M count=16 2>/dev/null
 C1='sysctl hw.xen.gnttab.inuse hw.xen.gnttab.reserved hw.xen.xenstore.watches dev.evtchn.bound'
 C2='sysctl kern.uptime_ns kern.wallclock hw.xen.suspend'
 ts=$(lab_now)
@@ -125,26 +126,34 @@ if $ok; then
 	$ok || lab_fail "xl save -c"
 fi
 lab_result setup_cs $(( $(lab_now) - ts ))
-# The stress must outlast the start of xl save (dom0's pace), but the
-# guest runs it at its own: one that ends before its save began makes
-# the next ones 24 MiB.
-mib=16
+# The stress covers the whole disk, to its last sector.  It must outlast
+# the start of xl save (dom0's pace), but the guest runs it at its own:
+# one that ends before its save began makes the next ones two passes.
+# ns counts the stress runs typed so far.
+passes=1
+ns=0
 i=0
 while $ok && [ $i -lt $SR_CYCLES ]; do
 	ok=false
 	i=$((i + 1))
 	t0=$(lab_now)
 	t2=$t0
-	lab_result stress_mib_$i $mib
-	lab_send sr "diskstress xbd0 0 ${mib}m 16 0x5$i"
+	lab_result stress_passes_$i $passes
+	if [ $passes = 1 ]; then
+		lab_send sr "diskstress xbd0 0 16m 16 0x5$i"
+	else
+		lab_sendraw sr '%s\n%s\n' "diskstress xbd0 0 16m 16 0x5$i" \
+		    "diskstress xbd0 0 16m 16 0x6$i"
+	fi
+	ns=$((ns + passes))
 	lab__nap 0.5
 	if lab_save sr $img; then
 		# The old domain is gone: answers from here on come from
 		# the new one.
 		n=$(replies)
-		if [ "$(count '^diskstress: xbd0: ')" -ge $i ]; then
+		if [ "$(count '^diskstress: xbd0: ')" -ge $ns ]; then
 			lab_log "sr: stress $i ended before its save"
-			mib=24
+			passes=2
 		fi
 		if lab_restore sr $img; then
 			t2=$(lab_now)
@@ -153,7 +162,7 @@ while $ok && [ $i -lt $SR_CYCLES ]; do
 			    lab_result resume_cs_$i $(( $(lab_now) - t2 )) &&
 			    await '^(pvbsd> )?xbd0: reconnected to ' $((i - 1)) 60 &&
 			    await '^(pvbsd> )?xn0: reconnected to ' $((i - 1)) 60 &&
-			    await '^diskstress: xbd0: ' $((i - 1)) 300 &&
+			    await '^diskstress: xbd0: ' $((ns - 1)) 300 &&
 			    lab_result stress_cs_$i $(( $(lab_now) - t0 )) &&
 			    pingback "$n" 60 &&
 			    lab_result pingback_cs_$i $(( $(lab_now) - t2 )) &&
@@ -176,6 +185,7 @@ while $ok && [ $i -lt $SR_CYCLES ]; do
 	fi
 done
 lab_result sr_cycles $i
+lab_result stress_runs $ns
 lab_result total_cs $(( $(lab_now) - ts ))
 kill $bg
 lab_result replies_end "$(replies)"
