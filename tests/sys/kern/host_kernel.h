@@ -42,6 +42,10 @@ typedef uint64_t	vm_size_t;
 #define	PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define	PAGE_MASK		(PAGE_SIZE - 1)
 #endif
+#ifndef round_page
+#define	round_page(x)		(((x) + PAGE_MASK) & ~PAGE_MASK)
+#define	trunc_page(x)		((x) & ~PAGE_MASK)
+#endif
 #ifndef atop
 #define	atop(x)			((uint64_t)(x) >> PAGE_SHIFT)
 #define	ptoa(x)			((vm_paddr_t)(x) << PAGE_SHIFT)

@@ -5,8 +5,9 @@
  */
 
 /*
- * The kernel types <vm/vm_page.h> uses, for the test program itself
- * (sys/vm/vm_page.c gets tests/sys/kern/host_kernel.h instead).
+ * The kernel types <vm/vm_page.h>, <vm/vm_kern.h> and <machine/pmap.h>
+ * use, for the test programs themselves (the kernel sources they test get
+ * tests/sys/kern/host_kernel.h instead).
  */
 #ifndef _VM_HOST_H_
 #define	_VM_HOST_H_
@@ -14,6 +15,8 @@
 #include <stdint.h>
 
 typedef uint64_t vm_paddr_t;
+typedef uint64_t vm_offset_t;
+typedef uint64_t vm_size_t;
 
 #define	PAGE_SHIFT	12
 #define	PAGE_SIZE	(1UL << PAGE_SHIFT)
