@@ -11,7 +11,7 @@
 tool=/tmp/xn_labtool
 cp "$(lab_img xn_labtool)" $tool && chmod +x $tool
 # (two commands: a monitor line holds at most 128 characters)
-COUNTERS1='hw.xen.gnttab.inuse hw.xen.gnttab.reserved dev.evtchn.bound hw.xen.xenstore.watches'
+COUNTERS1='hw.xen.gnttab.inuse hw.xen.gnttab.reserved dev.evtchn.bound hw.xen.xenstore.watches vm.stats.ptable'
 COUNTERS2='kern.ipc.mbufs kern.ipc.poolpages kern.malloc.ifnet.inuse kern.malloc.ifaddr.inuse vm.stats.free'
 lab_create xn "vif=['mac=00:16:3e:1a:b0:05, bridge=xenbr0']" \
     "extra='ifconfig_xn0=\"inet 10.99.0.5/24\"'"
