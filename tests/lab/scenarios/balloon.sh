@@ -1,3 +1,4 @@
+# lab-boot: 2
 # lab-timeout: 420
 # The balloon, balloon(4), in a domain of memory=32 maxmem=64: kldload,
 # xl mem-set 16 then 48 (the guest's free pages and xl list follow), a

@@ -1,3 +1,4 @@
+# lab-boot: 2
 # lab-timeout: 420
 # xn(4) with a real netback vif on the lab bridge (dom0 is 10.99.0.1/24,
 # pvbsd takes 10.99.0.5 from the kernel environment): kldload, pings both
