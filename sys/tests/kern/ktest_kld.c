@@ -158,6 +158,23 @@ kld_same_types(const struct kld_counts *a, const struct kld_counts *b)
 	return (true);
 }
 
+/*
+ * The end of every counting test: each counter, then each malloc type, as
+ * before; "after WHAT" names the step in the failure.
+ */
+static int
+kld_check_same(const char *what, const struct kld_counts *before,
+    const struct kld_counts *after)
+{
+	if (!kld_same_counts(before, after)) {
+		ktest_fail("counters differ after %s", what);
+		return (EINVAL);
+	}
+	if (!kld_same_types(before, after))
+		return (EINVAL);
+	return (0);
+}
+
 static int kld_oids_seen;
 
 static void
@@ -283,13 +300,8 @@ KTEST(kld_cycle, "100 kldload/kldunload cycles leave every counter as it "
 		ktest_fail("kld_res did not hold its resources while loaded");
 		return (EINVAL);
 	}
-	if (!kld_same_counts(&before, &after)) {
-		ktest_fail("counters differ after %d cycles", KLD_CYCLES);
-		return (EINVAL);
-	}
-	if (!kld_same_types(&before, &after))
-		return (EINVAL);
-	return (0);
+	return (kld_check_same(__XSTRING(KLD_CYCLES) " cycles", &before,
+	    &after));
 }
 
 /*
@@ -341,13 +353,7 @@ KTEST(kld_fail, "a module whose MOD_LOAD fails is unwound completely",
 	kld_settle(&after);
 	kld_print("kld_fail", "before", &before);
 	kld_print("kld_fail", "after", &after);
-	if (!kld_same_counts(&before, &after)) {
-		ktest_fail("counters differ after a failed load");
-		return (EINVAL);
-	}
-	if (!kld_same_types(&before, &after))
-		return (EINVAL);
-	return (0);
+	return (kld_check_same("a failed load", &before, &after));
 }
 
 /*
@@ -510,13 +516,8 @@ kld_pv_cycle(const char *test, const char *mod, bool readdisk)
 	    (u_long)(loadns / KLD_CYCLES / 1000),
 	    (u_long)(unloadns / KLD_CYCLES / 1000));
 	kld_print_diff(test, &before, &after);
-	if (!kld_same_counts(&before, &after)) {
-		ktest_fail("counters differ after %d cycles", KLD_CYCLES);
-		return (EINVAL);
-	}
-	if (!kld_same_types(&before, &after))
-		return (EINVAL);
-	return (0);
+	return (kld_check_same(__XSTRING(KLD_CYCLES) " cycles", &before,
+	    &after));
 }
 
 KTEST(xbd_cycle, "100 kldload/kldunload cycles of xbd.ko, each connected "
