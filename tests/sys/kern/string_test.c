@@ -8,7 +8,8 @@
  * sys/libkern/string.c's block operations on the host, renamed kern_*
  * (see the Makefile) so the C library's stay out of the way: memcpy,
  * memmove (both directions, every overlap) and memset for every length
- * from 0 to 80 at every source and destination offset within a
+ * from 0 to 80 (memcpy to 200: three of its 64-byte blocks and every
+ * tail; memmove to 136) at every source and destination offset within a
  * quadword, and for a few large lengths, against byte-by-byte models.
  * Guard bytes around each destination must be untouched, and the
  * direction flag must be clear afterwards.
@@ -74,7 +75,7 @@ ATF_TC_BODY(memcpy_lengths_offsets, tc)
 {
 	size_t len, s, d;
 
-	for (len = 0; len <= 80; len++)
+	for (len = 0; len <= 200; len++)
 		for (s = 0; s < 8; s++)
 			for (d = 0; d < 8; d++)
 				check_copy(len, s, d);
@@ -111,7 +112,7 @@ ATF_TC_BODY(memmove_overlaps, tc)
 	size_t len, b;
 	ptrdiff_t delta;
 
-	for (len = 0; len <= 72; len++)
+	for (len = 0; len <= 136; len++)
 		for (delta = -20; delta <= 20; delta++)
 			for (b = 0; b < 8; b += 3)
 				check_move(len, delta, b);
@@ -119,6 +120,8 @@ ATF_TC_BODY(memmove_overlaps, tc)
 	check_move(8192 + 3, -5, 1);
 	check_move(8192, 8, 0);
 	check_move(8192, -8, 0);
+	check_move(8192, -64, 0);
+	check_move(8192, -65, 3);
 }
 
 ATF_TC_WITHOUT_HEAD(memset_lengths_offsets);
