@@ -125,11 +125,17 @@ row_sink_try() {
 	    "dom0 counted nothing: $(tr '\n' ' ' </tmp/bench-sink.out)"
 }
 
-# row_guest_rate NAME ERE SIZE: the figure of NAME's last console line
-# matching ERE, if that line counted any datagram
-row_guest_rate() {
-	tr -d '\r' <"$(bench_console "$1")" | grep -E "$2" | tail -n 1 |
-	    grep 'datagrams=[1-9]' | row_rate "$3"
+# row_guest_got KEY NAME TEXT SIZE N: record the figure of the receiver
+# line (starting with TEXT) that NAME's console gained after it had N:
+# a try without a new line, or one that counted nothing, is a failure
+row_guest_got() {
+	if [ "$(row_count $2 "$3")" != $(($5 + 1)) ]; then
+		bench_fail "$1" "no new receiver line ($3...)"
+		return
+	fi
+	row_got "$1" "$(tr -d '\r' <"$(bench_console "$2")" | grep -F -e "$3" |
+	    tail -n 1 | grep 'datagrams=[1-9]' | row_rate "$4")" \
+	    "the receiver in $2 counted nothing"
 }
 
 # The disk figures, KEY:MODE:BS:COUNT:QD; COUNT in requests, and
@@ -201,19 +207,14 @@ row_pvbsd_tx() {
 
 # row_pvbsd_rx SIZE: one try, labperf udpsrc in dom0 to pvbsd's udpsink
 row_pvbsd_rx() {
-	local g=bench-io k v=$1 s=$ROW_UDP_SECS n
+	local g=bench-io v=$1 s=$ROW_UDP_SECS n
 	n=$(row_count $g 'udpsink: port=5001 datagrams=')
 	lab_send $g "udpsink -t $((s + 3))"
 	if lab_wait_console $g 'udpsink: listening on port 5001' 20; then
 		$ROW_PERF udpsrc 10.99.0.5 5001 $v $s >/dev/null
 		lab_wait_console $g '^pvbsd> ' $((s + 60))
 	fi
-	if [ "$(row_count $g 'udpsink: port=5001 datagrams=')" != $((n + 1)) ]; then
-		bench_fail io.rx$v.pvbsd "no new udpsink figure"
-		return
-	fi
-	k=$(row_guest_rate $g '^udpsink: port=5001 datagrams=' $v)
-	row_got io.rx$v.pvbsd "$k" "pvbsd's udpsink counted nothing"
+	row_guest_got io.rx$v.pvbsd $g 'udpsink: port=5001 datagrams=' $v $n
 }
 
 # row_lsh CMD ERE SECS: type CMD at the Linux guest's shell and wait for
@@ -267,19 +268,14 @@ row_linux_tx() {
 # row_linux_rx SIZE: one try, labperf udpsrc in dom0 to labperf udpsink
 # in the guest
 row_linux_rx() {
-	local g=bench-lio k v=$1 s=$ROW_UDP_SECS n
+	local g=bench-lio v=$1 s=$ROW_UDP_SECS n
 	n=$(row_count $g 'labperf udpsink datagrams=')
 	if row_lsh "echo RX-READY-$v; labperf udpsink 5001 $((s + 1))" "^RX-READY-$v\$" 20; then
 		lab__nap 0.5
 		$ROW_PERF udpsrc 10.99.0.2 5001 $v $s >/dev/null
 		lab_wait_console $g '^labperf udpsink[ :]' 60
 	fi
-	if [ "$(row_count $g 'labperf udpsink datagrams=')" != $((n + 1)) ]; then
-		bench_fail io.rx$v.linux "no new udpsink figure"
-		return
-	fi
-	k=$(row_guest_rate $g '^labperf udpsink datagrams=' $v)
-	row_got io.rx$v.linux "$k" "labperf udpsink in the guest counted nothing"
+	row_guest_got io.rx$v.linux $g 'labperf udpsink datagrams=' $v $n
 }
 
 # row_dom0_disk DEV F: one try of figure F with labperf on dom0's loop
