@@ -11,6 +11,10 @@
  * print the answer ("udpecho: reply \"...\" from A.B.C.D:P"), or
  * "udpecho: no reply" after 5 s (busybox's nc has no UDP mode).
  *
+ * xn_labtool flood DSTIP PORT SIZE COUNT: send COUNT UDP datagrams of
+ * SIZE bytes (1..1472) as fast as the socket takes them and print
+ * "flood: sent N datagrams of S bytes" (the guest's receive moderation).
+ *
  * xn_labtool bad IFNAME DSTMAC SRCIP DSTIP: send malformed frames to a
  * guest through a raw packet socket on IFNAME (the lab bridge).  Each
  * frame is wrong in one way the guest's stack must count as an input
@@ -181,6 +185,39 @@ udpecho(const char *host, const char *port, const char *text)
 	return (0);
 }
 
+static int
+flood(const char *host, const char *port, const char *size,
+    const char *count)
+{
+	struct sockaddr_in sin;
+	char buf[1472];
+	long len, n, i;
+	int s;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)atoi(port));
+	len = atol(size);
+	n = atol(count);
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1 || len < 1 ||
+	    len > (long)sizeof(buf) || n < 1)
+		return (2);
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) < 0) {
+		perror("socket");
+		return (1);
+	}
+	memset(buf, 0x5a, sizeof(buf));
+	for (i = 0; i < n; i++) {
+		if (sendto(s, buf, (size_t)len, 0, (struct sockaddr *)&sin,
+		    sizeof(sin)) < 0) {
+			perror("sendto");
+			break;
+		}
+	}
+	printf("flood: sent %ld datagrams of %ld bytes\n", i, len);
+	return (i == n ? 0 : 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -189,11 +226,14 @@ main(int argc, char **argv)
 
 	if (argc == 5 && strcmp(argv[1], "udpecho") == 0)
 		return (udpecho(argv[2], argv[3], argv[4]));
+	if (argc == 6 && strcmp(argv[1], "flood") == 0)
+		return (flood(argv[2], argv[3], argv[4], argv[5]));
 	if (argc != 6 || strcmp(argv[1], "bad") != 0 ||
 	    parse_mac(argv[3], dmac) != 0 ||
 	    inet_pton(AF_INET, argv[4], &src) != 1 ||
 	    inet_pton(AF_INET, argv[5], &dst) != 1) {
 		fprintf(stderr, "usage: xn_labtool udpecho dstip port text\n"
+		    "       xn_labtool flood dstip port size count\n"
 		    "       xn_labtool bad ifname dstmac srcip dstip\n");
 		return (2);
 	}

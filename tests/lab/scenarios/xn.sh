@@ -2,7 +2,9 @@
 # lab-timeout: 420
 # xn(4) with a real netback vif on the lab bridge (dom0 is 10.99.0.1/24,
 # pvbsd takes 10.99.0.5 from the kernel environment): kldload, pings both
-# ways and 4000-byte pings (fragments), UDP echo from dom0, malformed
+# ways and 4000-byte pings (fragments), UDP echo from dom0, a flood of
+# 4000 64-byte datagrams from dom0 counted by udpsink with the queue's
+# event and poll counters around it (receive moderation), malformed
 # frames from dom0 (xn_labtool bad) counted as input errors while the
 # interface keeps working, a second NIC hot-plugged and unplugged during
 # a ping from dom0, then three kldload/kldunload cycles and ten
@@ -38,6 +40,13 @@ if lab_wait_console xn '^pvbsd> ' 90; then
 	mon 'ping -c 3 10.99.0.1' &&
 	mon 'ping -c 2 -s 4000 10.99.0.1' &&
 	lab_result udpecho "$($tool udpecho 10.99.0.5 7 hello-xn)" &&
+	mon 'sysctl dev.xn.0.q0.events dev.xn.0.q0.rx_polls' &&
+	lab_send xn 'udpsink -t 8' &&
+	lab_wait_console xn 'udpsink: listening on port 5001' 30 &&
+	lab_result flood "$($tool flood 10.99.0.5 5001 64 4000)" &&
+	lab_wait_console xn '^udpsink: port=5001 datagrams=' 60 &&
+	lab_wait_console xn '^pvbsd> ' 10 &&
+	mon 'sysctl dev.xn.0.q0.events dev.xn.0.q0.rx_polls' &&
 	mon 'sysctl net.link.xn0.ierrors' &&
 	lab_dom0 $tool bad xenbr0 00:16:3e:1a:b0:05 10.99.0.1 10.99.0.5 &&
 	sleep 2 &&

@@ -27,7 +27,20 @@
  * responses (netfront_ring.c checks every field), refills the rx ring
  * and hands the packets to ether_input (or drops and counts them while
  * no interface is attached: frames come as soon as the backend is
- * Connected, before attach is done).  Transmit runs in the caller's
+ * Connected, before attach is done).
+ *
+ * Receive moderation.  An event costs the sender: the backend's
+ * EVTCHNOP_send makes Xen wake our vCPU, on the backend domain's time.
+ * Taking one per frame, as a guest that re-arms after every pass does
+ * when it keeps up, cost a third of what dom0 could send us in the lab.
+ * So while frames are coming the task polls: a pass that found responses
+ * leaves rsp_event behind (xn_rxq_poll) and comes back after
+ * hw.xn.rx_poll_us on a callout(9) -- at once if the pass took half the
+ * posted buffers, so a fast sender cannot run the ring dry -- and the
+ * first pass that finds nothing re-arms the event (xn_rxq_input).  An
+ * idle interface takes the first frame of a burst at its event, so a
+ * lone ping is not delayed; a frame in a busy stream waits up to the
+ * poll interval.  0 turns polling off.  Transmit runs in the caller's
  * thread under the queue's tx lock; a frame goes to queue flowid %
  * nqueues, so replies leave on the queue their request came in on.
  *
@@ -59,6 +72,7 @@
 #include <sys/systm.h>
 #include <sys/kobj.h>
 #include <sys/bus.h>
+#include <sys/callout.h>
 #include <sys/errno.h>
 #include <sys/kenv.h>
 #include <sys/kernel.h>
@@ -91,6 +105,8 @@
 #define	XN_CONNECT_WAIT_MS	10000	/* backend to reach Connected */
 #define	XN_CLOSE_WAIT_MS	5000	/* backend to let go of the rings */
 #define	XN_DEFAULT_FILL		128	/* rx buffers posted per queue */
+#define	XN_DEFAULT_POLL_US	500	/* rx poll interval while busy */
+#define	XN_MAX_POLL_US		100000
 #define	XN_REFS_PER_QUEUE	(2 + XN_RX_RING_SIZE + XN_TX_RING_SIZE)
 
 MALLOC_DEFINE(M_XN, "xn", "xn(4) network frontend");
@@ -115,6 +131,10 @@ struct xn_queue {
 	struct gnttab_reservation xq_res;	/* [I] */
 	u_int			 xq_nrefs;	/* [I] claimed from xq_res */
 	struct task		 xq_task;	/* on taskqueue_net */
+	struct callout		 xq_poll;	/* [r] next rx poll */
+	bool			 xq_quiesce;	/* no new poll: being drained */
+	u_long			 xq_events;	/* [e] events taken */
+	u_long			 xq_polls;	/* [e] rx polls due */
 	bool			 xq_reported;	/* [r] broken ring reported */
 	char			 xq_name[16];	/* [I] "xn0-q0" */
 };
@@ -137,6 +157,7 @@ struct xn_softc {
 	u_int			 sc_be_max_queues;
 	u_int			 sc_nqueues;
 	u_int			 sc_fill;
+	uint64_t		 sc_poll_ns;	/* [I] rx poll interval */
 	struct pagepool		*sc_pool;
 	struct xn_queue		 sc_q[XN_MAX_QUEUES];
 	bool			 sc_if_attached;
@@ -188,6 +209,17 @@ xn_intr(void *arg)
 {
 	struct xn_queue *q = arg;
 
+	q->xq_events++;
+	(void)taskqueue_enqueue(taskqueue_net, &q->xq_task);
+}
+
+/* Callout: the rx poll interval is up. */
+static void
+xn_poll_due(void *arg)
+{
+	struct xn_queue *q = arg;
+
+	q->xq_polls++;
 	(void)taskqueue_enqueue(taskqueue_net, &q->xq_task);
 }
 
@@ -204,7 +236,19 @@ xn_queue_task(void *arg, int pending __unused)
 	(void)xn_txq_complete(&q->xq_tx);
 	mtx_unlock(&q->xq_lock);
 	mbufq_init(&mq, 2 * XN_RX_RING_SIZE);
-	rx = xn_rxq_input(&q->xq_rx, &mq);
+	if (callout_pending(&q->xq_poll)) {
+		/* Queued by a tx event while polling: come back at the tick. */
+		rx = xn_rxq_poll(&q->xq_rx, &mq);
+	} else if (sc->sc_poll_ns != 0 && !q->xq_quiesce &&
+	    (rx = xn_rxq_poll(&q->xq_rx, &mq)) > 0) {
+		/* Frames are coming: poll again instead of an event. */
+		if ((u_int)rx >= q->xq_rx.rq_fill / 2)
+			(void)taskqueue_enqueue(taskqueue_net, &q->xq_task);
+		else
+			(void)callout_reset_ns(&q->xq_poll, sc->sc_poll_ns,
+			    xn_poll_due, q);
+	} else
+		rx = xn_rxq_input(&q->xq_rx, &mq);
 	(void)xn_rxq_refill(&q->xq_rx);
 	if ((q->xq_rx.rq_broken || q->xq_tx.tq_broken) && !q->xq_reported) {
 		q->xq_reported = true;
@@ -367,6 +411,7 @@ xn_queue_alloc(struct xn_softc *sc, struct xn_queue *q)
 	    device_get_nameunit(sc->sc_dev), q->xq_index);
 	mtx_init(&q->xq_lock, q->xq_name, MTX_DEF);
 	TASK_INIT(&q->xq_task, 0, xn_queue_task, q);
+	callout_init(&q->xq_poll);
 	q->xq_tx_sring = (netif_tx_sring_t *)kmem_malloc(PAGE_SIZE,
 	    M_NOWAIT | M_ZERO);
 	q->xq_rx_sring = (netif_rx_sring_t *)kmem_malloc(PAGE_SIZE,
@@ -446,6 +491,23 @@ xn_end_ring(struct xn_softc *sc, grant_ref_t ref)
 	}
 }
 
+/*
+ * Stop queue q's task and rx poll, its ports already gone.  A task that
+ * was running when the flag was set may still arm the callout once, so
+ * stop and drain twice: the second run of the task sees the flag.
+ */
+static void
+xn_queue_quiesce(struct xn_queue *q)
+{
+	int i;
+
+	q->xq_quiesce = true;
+	for (i = 0; i < 2; i++) {
+		(void)callout_stop(&q->xq_poll);
+		taskqueue_drain(taskqueue_net, &q->xq_task);
+	}
+}
+
 static void
 xn_queue_free(struct xn_softc *sc, struct xn_queue *q)
 {
@@ -460,7 +522,7 @@ xn_queue_free(struct xn_softc *sc, struct xn_queue *q)
 			evtchn_unbind(q->xq_rx_port);
 		q->xq_ports = false;
 	}
-	taskqueue_drain(taskqueue_net, &q->xq_task);
+	xn_queue_quiesce(q);
 	leak = false;
 	if (q->xq_rings) {
 		if (xn_rxq_drain(&q->xq_rx) != 0 ||
@@ -650,6 +712,8 @@ xn_attach(device_t dev)
 	sc->sc_rx_notify = true;
 	sc->sc_fill = xn_tunable("hw.xn.rx_buffers", XN_DEFAULT_FILL, 16,
 	    XN_RX_RING_SIZE);
+	sc->sc_poll_ns = (uint64_t)xn_tunable("hw.xn.rx_poll_us",
+	    XN_DEFAULT_POLL_US, 0, XN_MAX_POLL_US) * 1000;
 
 	/* The interface (named now: the queues count on it). */
 	ifp = sc->sc_ifp = if_alloc();
@@ -823,7 +887,7 @@ xn_queue_reconnect(struct xn_softc *sc, struct xn_queue *q)
 
 	/* Ports died with the old domain: forget them, do not close. */
 	q->xq_ports = false;
-	taskqueue_drain(taskqueue_net, &q->xq_task);
+	xn_queue_quiesce(q);
 	mtx_lock(&q->xq_lock);
 	/* The new table holds none of our grants: nothing to revoke. */
 	xn_txq_forget(&q->xq_tx);
@@ -831,6 +895,7 @@ xn_queue_reconnect(struct xn_softc *sc, struct xn_queue *q)
 	xn_txq_init(&q->xq_tx, q->xq_tx_sring);
 	xn_rxq_init(&q->xq_rx, q->xq_rx_sring);
 	q->xq_reported = false;
+	q->xq_quiesce = false;
 	mtx_unlock(&q->xq_lock);
 	pa = pmap_extract(kernel_pmap, (vm_offset_t)q->xq_tx_sring);
 	if ((error = gnttab_grant_access_ref(q->xq_tx_ring_ref, sc->sc_domid,
@@ -971,11 +1036,14 @@ xn_sysctl(struct sysctl_oid *oidp, struct sysctl_req *req)
 		E("backend_max_queues", "%u", sc->sc_be_max_queues);
 		E("queues", "%u", sc->sc_nqueues);
 		E("rx_buffers", "%u", sc->sc_fill);
+		E("rx_poll_us", "%lu", (u_long)(sc->sc_poll_ns / 1000));
 		E("pool_free", "%u", pagepool_avail(sc->sc_pool));
 		for (i = 0; i < sc->sc_nqueues; i++) {
 			q = &sc->sc_q[i];
 			EQ("tx_port", (u_long)q->xq_tx_port);
 			EQ("rx_port", (u_long)q->xq_rx_port);
+			EQ("events", q->xq_events);
+			EQ("rx_polls", q->xq_polls);
 			EQ("rx_bad_id", q->xq_rx.rq_stats.rx_bad_id);
 			EQ("rx_bad_status", q->xq_rx.rq_stats.rx_bad_status);
 			EQ("rx_errors", q->xq_rx.rq_stats.rx_errors);

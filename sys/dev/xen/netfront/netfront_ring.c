@@ -28,6 +28,11 @@
  * A packet whose last slot has not arrived waits in the queue's state
  * for the next call.  rsp_prod ahead of what we posted is a broken
  * backend: the queue stops (rq_broken) and the driver reports it.
+ * xn_rxq_input() ends by asking the backend for an event at the next
+ * response (rsp_event = rsp_cons + 1, then a last look for responses
+ * that raced with that); xn_rxq_poll() takes what is there and leaves
+ * rsp_event behind, so the backend sends no event until the caller
+ * comes back and re-arms -- the driver's receive moderation.
  *
  * Transmit.  Every id has its own grant reference (tq_refs).  A frame is
  * one slot per piece of its mbuf chain within one page; more than
@@ -227,10 +232,13 @@ xn_rx_data(struct xn_rxq *q, const netif_rx_response_t *r, u_int slot)
 /*
  * Take what the backend answered: complete packets go on 'out'.  Returns
  * the number of responses consumed, or -1 if the backend broke the
- * protocol badly enough that the queue stopped.
+ * protocol badly enough that the queue stopped.  With 'rearm' the
+ * backend is asked for an event at the next response (and responses that
+ * raced with that are taken too); without, rsp_event stays behind and
+ * the backend sends no event until the caller re-arms: it polls instead.
  */
-int
-xn_rxq_input(struct xn_rxq *q, struct mbufq *out)
+static int
+xn_rxq_take(struct xn_rxq *q, struct mbufq *out, bool rearm)
 {
 	netif_rx_response_t r;
 	netif_extra_info_t ex;
@@ -289,9 +297,23 @@ xn_rxq_input(struct xn_rxq *q, struct mbufq *out)
 			xn_rx_finish(q, out);
 		}
 		q->rq_ring.rsp_cons = cons;
+		if (!rearm)
+			break;
 		RING_FINAL_CHECK_FOR_RESPONSES(&q->rq_ring, more);
 	} while (more);
 	return (n);
+}
+
+int
+xn_rxq_input(struct xn_rxq *q, struct mbufq *out)
+{
+	return (xn_rxq_take(q, out, true));
+}
+
+int
+xn_rxq_poll(struct xn_rxq *q, struct mbufq *out)
+{
+	return (xn_rxq_take(q, out, false));
 }
 
 /*

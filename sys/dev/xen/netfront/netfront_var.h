@@ -120,6 +120,7 @@ struct xn_txq {
 void	xn_rxq_init(struct xn_rxq *, netif_rx_sring_t *);
 int	xn_rxq_refill(struct xn_rxq *);
 int	xn_rxq_input(struct xn_rxq *, struct mbufq *);
+int	xn_rxq_poll(struct xn_rxq *, struct mbufq *);
 int	xn_rxq_drain(struct xn_rxq *);
 void	xn_rxq_forget(struct xn_rxq *);
 void	xn_txq_init(struct xn_txq *, netif_tx_sring_t *);
