@@ -132,9 +132,11 @@ bench_boot() {
 			copen=1
 		fi
 		if [ $copen = 1 ]; then
-			[ -z "$BENCH_FIRST" ] && [ -s "$log" ] &&
-			    BENCH_FIRST=$((now - t0))
+			# The first byte is seen when it is read: a size check
+			# before the read could miss a console that came whole
+			# (banner to ready line) between the two.
 			while IFS= read -r l <&7; do
+				[ -z "$BENCH_FIRST" ] && BENCH_FIRST=$((now - t0))
 				l=$cbuf$l
 				cbuf=
 				case "$l" in
@@ -145,6 +147,8 @@ bench_boot() {
 					;;
 				esac
 			done
+			[ -z "$BENCH_FIRST" ] && [ -n "$l" ] &&
+			    BENCH_FIRST=$((now - t0))
 			cbuf=$cbuf$l
 		fi
 		if [ -f "$d/xlrc" ]; then
